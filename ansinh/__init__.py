@@ -1,0 +1,1 @@
+"""ansinh: cashless social-assistance payment, from the beneficiary list to the reconciled payment."""

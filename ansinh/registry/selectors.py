@@ -1,0 +1,30 @@
+"""Reads of the registry, always through the scoping layer."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from ansinh.access.models import User
+from ansinh.access.roles import REGISTRY_READER_ROLES
+from ansinh.access.scoping import has_role, scope_queryset
+from ansinh.lib.text import fold
+from ansinh.registry.models import Person
+
+
+def person_list(*, user: User, query: str = "", commune_id: int | None = None) -> QuerySet[Person]:
+    """People in the user's area, filtered by a name that ignores diacritics, case and tone placement,
+    sorted the Vietnamese way (given name, then family and middle names)."""
+    if not has_role(user, *REGISTRY_READER_ROLES):
+        return Person.objects.none()
+    people = scope_queryset(Person.objects.select_related("commune", "commune__province"), user)
+    folded = fold(query)
+    if folded:
+        people = people.filter(full_name_folded__contains=folded)
+    if commune_id is not None:
+        people = people.filter(commune_id=commune_id)
+    return people.order_by("sort_key", "pk")
+
+
+def person_get(*, user: User, person_id: int) -> Person | None:
+    """One person, or None when it does not exist or lies outside the user's area."""
+    return person_list(user=user).filter(pk=person_id).first()
