@@ -28,6 +28,12 @@ def require_tool(available: bool, message: str) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Test users are many; the production hasher would spend about a second on each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     hanoi: Province

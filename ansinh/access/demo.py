@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ansinh.access.models import Organisation, Role, User
 from ansinh.access.roles import RoleSlug
+from ansinh.geo.models import Commune
 from ansinh.web.demo import DemoContext
 
 ORDER = 10
@@ -14,7 +15,7 @@ def load(ctx: DemoContext) -> None:
     post, _ = Organisation.objects.get_or_create(name="Bưu điện (demo)", kind=Organisation.Kind.PAYMENT_SERVICE)
     collector, _ = Organisation.objects.get_or_create(name="Tổ chức dịch vụ thu (demo)", kind=Organisation.Kind.COLLECTION)
     first, second = ctx.communes[0], ctx.communes[1]
-    plan = [
+    plan: list[tuple[str, RoleSlug, str | list[Commune], Organisation | None]] = [
         ("national", RoleSlug.NATIONAL_SUPERVISOR, "nation", None),
         ("province", RoleSlug.PROVINCE_OFFICER, "province", None),
         ("culture", RoleSlug.COMMUNE_CULTURE_OFFICER, [first], None),
@@ -32,7 +33,10 @@ def load(ctx: DemoContext) -> None:
             user = User.objects.create_user(username=username, password=DEMO_PASSWORD)
         user.role = Role.objects.get(slug=slug.value)
         user.organisation = organisation
-        user.area_level = area if area == "nation" else "provinces" if area == "province" else "communes"
+        if isinstance(area, list):
+            user.area_level = User.AreaLevel.COMMUNES
+        else:
+            user.area_level = User.AreaLevel.NATION if area == "nation" else User.AreaLevel.PROVINCES
         user.save()
         user.provinces.set([ctx.province] if area == "province" else [])
         user.communes.set(area if isinstance(area, list) else [])

@@ -34,9 +34,9 @@ def scoped(view: F) -> F:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not has_access(request.user):  # type: ignore[arg-type]
+        if not has_access(request.user):
             return render(request, "web/no_access.html", status=403)
-        return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+        return view(request, *args, **kwargs)
 
     setattr(wrapper, SCOPE_ATTRIBUTE, "scoped")
     return wrapper  # type: ignore[return-value]

@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,35 @@ from django.utils.functional import Promise
 CANONICAL_VERSION = 1
 
 
+def _finite_float(value: float) -> float:
+    if not math.isfinite(value):
+        raise TypeError(f"audit values cannot hold {value!r}")
+    return value
+
+
+def _finite_decimal(value: Decimal) -> str:
+    if not value.is_finite():
+        raise TypeError(f"audit values cannot hold {value!r}")
+    return str(value)
+
+
+def _datetime(value: dt.datetime) -> str:
+    return (value.astimezone(dt.UTC) if value.tzinfo is not None else value).isoformat()
+
+
+# Checked in order: datetime before date, since a datetime is a date.
+_SCALARS: list[tuple[type | tuple[type, ...], Callable[[Any], Any]]] = [
+    (float, _finite_float),
+    (Decimal, _finite_decimal),
+    (dt.datetime, _datetime),
+    ((dt.date, dt.time), lambda value: value.isoformat()),
+    (uuid.UUID, str),
+    (enum.Enum, lambda value: jsonable(value.value)),
+    (Promise, str),
+    (Model, lambda value: jsonable(value.pk)),
+]
+
+
 def jsonable(value: Any) -> Any:
     """Turn a value into plain JSON data the same way every time (UTC times, Decimals as text).
 
@@ -29,28 +58,6 @@ def jsonable(value: Any) -> Any:
     """
     if value is None or isinstance(value, bool | int | str):
         return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise TypeError(f"audit values cannot hold {value!r}")
-        return value
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise TypeError(f"audit values cannot hold {value!r}")
-        return str(value)
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC)
-        return value.isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, enum.Enum):
-        return jsonable(value.value)
-    if isinstance(value, Promise):
-        return str(value)
-    if isinstance(value, Model):
-        return jsonable(value.pk)
     if isinstance(value, Mapping):
         return {str(key): jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -58,6 +65,9 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         items = [jsonable(item) for item in value]
         return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    for kinds, convert in _SCALARS:
+        if isinstance(value, kinds):
+            return convert(value)
     raise TypeError(f"audit values cannot hold a {type(value).__name__}")
 
 

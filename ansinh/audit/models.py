@@ -58,7 +58,7 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
 
-    objects: ClassVar[models.Manager[AuditEntry]] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[models.Manager[AuditEntry]] = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]
@@ -86,7 +86,7 @@ class AuditSubject(models.Model):
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
 
-    objects: ClassVar[models.Manager[AuditSubject]] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[models.Manager[AuditSubject]] = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_subject_object")]

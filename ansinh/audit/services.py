@@ -26,6 +26,9 @@ class AuditError(Exception):
     """The audit trail could not be written (called outside a transaction, or the head row is damaged)."""
 
 
+_LIMITS = {"action": 40, "object_type": 100, "object_id": 64, "object_ids": 64, "summary": 500}
+
+
 @dataclass(frozen=True)
 class AuditEvent:
     """One thing to record: an action on one record (`object_id`) or on several (`object_ids`).
@@ -50,6 +53,11 @@ class AuditEvent:
         object.__setattr__(self, "object_ids", tuple(str(item) for item in self.object_ids))
         if self.object_id and self.object_ids:
             raise ValueError("give object_id or object_ids, not both")
+        # The column widths, checked here so that SQLite (which does not enforce them) fails like PostgreSQL.
+        for name, limit in _LIMITS.items():
+            texts = self.object_ids if name == "object_ids" else [getattr(self, name)]
+            if any(len(str(text)) > limit for text in texts):
+                raise ValueError(f"audit event {name} is longer than {limit} characters")
 
     @classmethod
     def about(
@@ -114,9 +122,7 @@ def diff_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[di
     return {key: before.get(key) for key in changed}, {key: after.get(key) for key in changed}
 
 
-def audit_record(
-    *, actor: AbstractBaseUser | AnonymousUser | None, entries: Sequence[AuditEvent]
-) -> list[AuditEntry]:
+def audit_record(*, actor: AbstractBaseUser | AnonymousUser | None, entries: Sequence[AuditEvent]) -> list[AuditEntry]:
     """Append entries to the chain inside the caller's transaction; call it last in that transaction.
 
     Steps: turn the values into plain JSON data (before taking the lock, so a bad value fails early),

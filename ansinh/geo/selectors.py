@@ -69,17 +69,22 @@ class LegacyResolution:
     status: Resolution
     commune: Commune | None = None
     candidates: list[Commune] = field(default_factory=list)
-    legacy: LegacyUnit | None = None  # the pre-2025 unit the name pointed at
+    # The pre-2025 unit the name pointed at. For CURRENT, set (with candidates) only when the same
+    # code and name belonged to a pre-2025 unit that was split.
+    legacy: LegacyUnit | None = None
 
     @property
     def needs_person(self) -> bool:
         return self.status in (Resolution.SPLIT, Resolution.UNKNOWN)
 
 
+def _candidates(unit: LegacyUnit) -> list[Commune]:
+    return list(unit.candidates.select_related("province").order_by("code"))
+
+
 def _from_legacy(unit: LegacyUnit) -> LegacyResolution:
     if unit.is_split:
-        candidates = list(unit.candidates.select_related("province").order_by("code"))
-        return LegacyResolution(Resolution.SPLIT, candidates=candidates, legacy=unit)
+        return LegacyResolution(Resolution.SPLIT, candidates=_candidates(unit), legacy=unit)
     if unit.new_commune_id is None:
         return LegacyResolution(Resolution.UNKNOWN, legacy=unit)
     return LegacyResolution(Resolution.CONVERTED, commune=unit.new_commune, legacy=unit)
@@ -99,6 +104,10 @@ def legacy_resolve(*, code: str, name: str | None = None) -> LegacyResolution:
     unit = LegacyUnit.objects.select_related("new_commune__province").filter(code=code).first()
     wanted = name_key(name) if name and name.strip() else None
     if current is not None and (wanted is None or name_key(current.name) == wanted):
+        if unit is not None and unit.is_split and wanted is not None and name_key(unit.name) == wanted:
+            # Same code and name before and after, but the old unit was divided: an old list's
+            # person may now live in another candidate. Current is the reading; the rest is a hint.
+            return LegacyResolution(Resolution.CURRENT, commune=current, candidates=_candidates(unit), legacy=unit)
         return LegacyResolution(Resolution.CURRENT, commune=current)
     if unit is not None and (wanted is None or name_key(unit.name) == wanted):
         return _from_legacy(unit)

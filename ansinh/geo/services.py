@@ -233,6 +233,9 @@ def geography_load_package(*, data: PackageData | None = None) -> LoadReport:
     return report
 
 
+Pairs = list[tuple[OfficialRow, Commune]]
+
+
 @dataclass
 class ReconcileReport:
     rows: int = 0
@@ -280,9 +283,9 @@ def _provinces_resolve(rows: list[OfficialRow]) -> dict[int, Province]:
     return resolved
 
 
-def _pair(rows: list[OfficialRow], communes: list[Commune]) -> tuple[list[tuple[OfficialRow, Commune]], list[OfficialRow]]:
-    """Pair rows and communes that share a province and a name key; ties break on exact name, then code."""
-    pairs: list[tuple[OfficialRow, Commune]] = []
+def _pair(rows: list[OfficialRow], communes: list[Commune]) -> tuple[Pairs, list[OfficialRow]]:
+    """Pair rows and communes of one province and name key; ties break on exact name, then code."""
+    pairs: Pairs = []
     left_rows, left = list(rows), list(communes)
     tests = (
         lambda r, c: c.name == r.name,
@@ -302,6 +305,51 @@ def _pair(rows: list[OfficialRow], communes: list[Commune]) -> tuple[list[tuple[
     return pairs, left_rows
 
 
+def _match(rows: list[OfficialRow], communes: list[Commune], report: ReconcileReport) -> Pairs:
+    """Pairs by province and name, then by code within the province; the rest goes to the report."""
+    provinces = _provinces_resolve(rows)
+    by_name: dict[tuple[int, str], list[Commune]] = defaultdict(list)
+    for commune in communes:
+        by_name[(commune.province_id, name_key(commune.name))].append(commune)
+    rows_by_name: dict[tuple[int, str], list[OfficialRow]] = defaultdict(list)
+    for row in rows:
+        rows_by_name[(provinces[row.row].pk, name_key(row.name))].append(row)
+
+    pairs: Pairs = []
+    unmatched: list[OfficialRow] = []
+    for group_key, group_rows in rows_by_name.items():
+        found, left = _pair(group_rows, by_name.get(group_key, []))
+        pairs += found
+        unmatched += left
+    matched_ids = {commune.pk for _, commune in pairs}
+    by_code = {(c.province_id, c.code): c for c in communes}
+    for row in sorted(unmatched, key=lambda r: r.row):
+        holder = by_code.get((provinces[row.row].pk, row.code))
+        if holder is not None and holder.pk not in matched_ids:
+            pairs.append((row, holder))
+            matched_ids.add(holder.pk)
+            report.matched_by_code.append(row)
+        else:
+            report.unmatched_rows.append(row)
+    report.absent = [c for c in communes if c.pk not in matched_ids]
+    report.matched = len(pairs)
+    return pairs
+
+
+def _check_code_clashes(pairs: Pairs, communes: list[Commune]) -> None:
+    """A listed code still held by a commune the list does not match cannot be given: name the row."""
+    row_of = {c.pk: row for row, c in pairs}
+    keeper = {c.code: c for c in communes if c.pk not in row_of}
+    problems = [
+        f"{row.where('code')}: code {row.code} belongs to {keeper[row.code].name} "
+        f"({keeper[row.code].province.name}), which no row of the list matches, so it keeps its code"
+        for row, _ in sorted(pairs, key=lambda pair: pair[0].row)
+        if row.code in keeper
+    ]
+    if problems:
+        raise OfficialListError(problems)
+
+
 def communes_reconcile_official(*, rows: list[OfficialRow]) -> ReconcileReport:
     """Give the current communes the codes and names of an official list (Decision 19/2025/QĐ-TTg).
 
@@ -311,55 +359,13 @@ def communes_reconcile_official(*, rows: list[OfficialRow]) -> ReconcileReport:
     through temporary ones. Unmatched rows and communes missing from the list are reported, never
     deleted. Raises OfficialListError, naming the row, when the list cannot be applied whole.
     """
-    provinces = _provinces_resolve(rows)
     report = ReconcileReport(rows=len(rows))
     communes = list(Commune.objects.select_related("province"))
-    by_name: dict[tuple[int, str], list[Commune]] = defaultdict(list)
-    for commune in communes:
-        by_name[(commune.province_id, name_key(commune.name))].append(commune)
-    rows_by_name: dict[tuple[int, str], list[OfficialRow]] = defaultdict(list)
-    for row in rows:
-        rows_by_name[(provinces[row.row].pk, name_key(row.name))].append(row)
-
-    pairs: list[tuple[OfficialRow, Commune]] = []
-    unmatched: list[OfficialRow] = []
-    for group_key, group_rows in rows_by_name.items():
-        found, left = _pair(group_rows, by_name.get(group_key, []))
-        pairs += found
-        unmatched += left
-    matched_ids = {commune.pk for _, commune in pairs}
-    by_code = {(c.province_id, c.code): c for c in communes}
-    for row in unmatched:
-        commune = by_code.get((provinces[row.row].pk, row.code))
-        if commune is not None and commune.pk not in matched_ids:
-            pairs.append((row, commune))
-            matched_ids.add(commune.pk)
-            report.matched_by_code.append(row)
-        else:
-            report.unmatched_rows.append(row)
-    report.absent = [c for c in communes if c.pk not in matched_ids]
-    report.matched = len(pairs)
-
-    code_of = {c.pk: c.code for c in communes} | {c.pk: row.code for row, c in pairs}
-    holders: dict[str, list[int]] = defaultdict(list)
-    for pk, code in code_of.items():
-        holders[code].append(pk)
-    row_of = {c.pk: row for row, c in pairs}
-    by_pk = {c.pk: c for c in communes}
-    problems = []
-    for code, pks in holders.items():
-        keepers = [pk for pk in pks if pk not in row_of]
-        for pk in pks:
-            if pk in row_of and keepers:
-                other = by_pk[keepers[0]]
-                problems.append(
-                    f"{row_of[pk].where('code')}: code {code} belongs to {other.name} ({other.province.name}), "
-                    "which no row of the list matches, so it keeps its code"
-                )
-    if problems:
-        raise OfficialListError(problems)
+    pairs = _match(rows, communes, report)
+    _check_code_clashes(pairs, communes)
 
     to_update: list[Commune] = []
+    newly_official: list[int] = []
     code_changes: dict[int, str] = {}
     for row, commune in pairs:
         prefix, short = split_prefix(row.name)
@@ -372,18 +378,19 @@ def communes_reconcile_official(*, rows: list[OfficialRow]) -> ReconcileReport:
             "name_folded": fold(name),
             "kind": kind_from_name(name) or commune.kind,
         }
-        if values["name"] != commune.name:
+        if _apply(commune, values):
             report.names_changed += 1
-        changed = _apply(commune, values | {"official": True})
+            to_update.append(commune)
+        if not commune.official:
+            newly_official.append(commune.pk)
         if commune.code != row.code:
             report.codes_changed.append((commune.code, row.code, name))
             code_changes[commune.pk] = row.code
-        if changed:
-            to_update.append(commune)
     with transaction.atomic():
-        Commune.objects.bulk_update(
-            to_update, ["name", "short_name", "name_folded", "kind", "official"], batch_size=BATCH
-        )
+        Commune.objects.bulk_update(to_update, ["name", "short_name", "name_folded", "kind"], batch_size=BATCH)
+        # A plain UPDATE per batch: the first list confirms nearly every commune at once.
+        for start in range(0, len(newly_official), BATCH):
+            Commune.objects.filter(pk__in=newly_official[start : start + BATCH]).update(official=True)
         _codes_assign(Commune, code_changes)
     logger.info("%s", report)
     return report

@@ -58,9 +58,7 @@ class JobProgress:
         self.total: int | None = None
         self._last_write: float | None = None
 
-    def __call__(
-        self, done: int, total: int | None = None, message: str | None = None, *, force: bool = False
-    ) -> bool:
+    def __call__(self, done: int, total: int | None = None, message: str | None = None, *, force: bool = False) -> bool:
         """Record `done` (of `total`, when given); return True when it was written to the database."""
         self.done = done
         if total is not None:
@@ -73,6 +71,10 @@ class JobProgress:
         services.job_progress_save(job_id=self.job_id, done=done, total=total, message=message)
         self._last_write = now
         return True
+
+    @property
+    def reported(self) -> bool:
+        return self._last_write is not None
 
     def advance(self, step: int = 1, message: str | None = None) -> bool:
         return self(self.done + step, message=message)
@@ -112,12 +114,22 @@ def job_task(func: Callable[Concatenate[Job, JobProgress, P], R]) -> Callable[Co
         try:
             result = func(job, progress, *args, **kwargs)
         except Exception as exc:
-            error = str(exc) if isinstance(exc, JobError) else _unexpected_error(exc)
+            # Show where it stopped: the last reports may have been held back by the throttle.
+            for reporter in (progress, _reporters.get(job_id)):
+                if reporter is not None and reporter.reported:
+                    services.job_progress_save(job_id=job_id, done=reporter.done, total=reporter.total)
+            if isinstance(exc, JobError):
+                error = str(exc)
+                logger.info("job %s (%s) stopped: the task reported a failure", job_id, job.kind)
+            else:
+                error = _unexpected_error(exc)
+                logger.warning(
+                    "job %s (%s) failed with %s\n%s", job_id, job.kind, type(exc).__name__, _stack_without_message(exc)
+                )
             services.job_fail(job_id=job_id, error=error)
-            logger.warning(
-                "job %s (%s) failed with %s\n%s", job_id, job.kind, type(exc).__name__, _stack_without_message(exc)
-            )
             raise JobFailed(error) from None
+        finally:
+            _reporters.pop(job_id, None)
         stored = result if isinstance(result, Mapping) else {} if result is None else {"value": result}
         services.job_succeed(job_id=job_id, result=stored)
         return result

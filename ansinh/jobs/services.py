@@ -118,7 +118,7 @@ def scheduled_runs_enqueue_due(
     created: list[ScheduledRun] = []
     for entry in periodic_entries() if entries is None else entries:
         key = entry.period_key(now)
-        if key is None or ScheduledRun.objects.filter(name=entry.name, period_key=key).exists():
+        if key is None or _period_recorded(entry.name, key):
             continue
         if entry.coalesce and _previous_run_waiting(entry.name):
             logger.info("scheduler: %s still waits from an earlier period; %s skipped", entry.name, key)
@@ -134,6 +134,11 @@ def scheduled_runs_enqueue_due(
         logger.info("scheduler: enqueued %s for %s", entry.name, key)
         created.append(run)
     return created
+
+
+def _period_recorded(name: str, key: str) -> bool:
+    # A cheap look first: almost every pass finds the period done, and a failed INSERT is noisier.
+    return ScheduledRun.objects.filter(name=name, period_key=key).exists()
 
 
 def _previous_run_waiting(name: str) -> bool:

@@ -30,6 +30,6 @@ def person_reveal(*, user: User, person: Person, field: str) -> str:
     with transaction.atomic():
         audit_record(
             actor=user,
-            entries=[AuditEvent(action="reveal", object_type=PERSON, object_id=str(person.pk), summary=field)],
+            entries=[AuditEvent.about(person, "reveal", summary=field)],
         )
     return value

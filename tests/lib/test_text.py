@@ -20,7 +20,11 @@ def test_nfc_composes_decomposed_input() -> None:
 def test_sort_key_orders_by_given_name_then_family_name() -> None:
     names = ["Nguyễn Văn Bình", "Trần Thị An", "Lê Văn An", "Phạm Đức", "Hà Dũng"]
     assert sorted(names, key=vietnamese_sort_key) == [
-        "Lê Văn An", "Trần Thị An", "Nguyễn Văn Bình", "Hà Dũng", "Phạm Đức"
+        "Lê Văn An",
+        "Trần Thị An",
+        "Nguyễn Văn Bình",
+        "Hà Dũng",
+        "Phạm Đức",
     ]
 
 

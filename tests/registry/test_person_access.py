@@ -94,7 +94,9 @@ def test_list_is_sorted_by_given_name(personas: Personas, world: World) -> None:
         f.person(name, world.ba_dinh)
     response = logged_in(personas.police_ba_dinh).get(reverse("registry:person_list"))
     assert [p.full_name for p in response.context["page"].object_list] == [
-        "Trần Thị An", "Lê Văn Ân", "Nguyễn Văn Bình"
+        "Trần Thị An",
+        "Lê Văn Ân",
+        "Nguyễn Văn Bình",
     ]
 
 

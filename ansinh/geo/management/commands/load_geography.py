@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from argparse import RawDescriptionHelpFormatter
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, DjangoHelpFormatter
 from django.db import transaction
 
 from ansinh.geo.official import OfficialListError, official_list_read
@@ -20,7 +21,7 @@ became) from the data of the installed vietnamadminunits package. Safe to run ag
 changes nothing. Codes and names confirmed by an official list are never overwritten.
 
 --official FILE.csv then reconciles the current communes with the official list (Decision
-19/2025/QD-TTg). The CSV is UTF-8 (with or without byte-order mark), comma- or semicolon-separated,
+19/2025/QĐ-TTg). The CSV is UTF-8 (with or without byte-order mark), comma- or semicolon-separated,
 with a header row naming at least these columns, in any order (other columns are ignored):
   code      the commune's official code, digits (leading zeros may be missing: 103 = 00103)
   name      its name, with or without type prefix ("Phường Ba Đình" or "Ba Đình")
@@ -33,8 +34,16 @@ Rows that match no commune and communes missing from the list are reported, neve
 bad row the command names file, row and column, exits non-zero and changes nothing."""
 
 
+class _HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
+    """Keeps the line breaks of the CSV description."""
+
+
 class Command(BaseCommand):
     help = HELP
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--official", type=Path, metavar="FILE.csv", help="official list of current communes")

@@ -30,7 +30,6 @@ class Command(BaseCommand):
             raise CommandError("--interval must be greater than zero")
         names = [entry.name for entry in periodic_entries()]
         if once:
-            close_old_connections()
             scheduled_runs_enqueue_due()
             return
         stop = threading.Event()

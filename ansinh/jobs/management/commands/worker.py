@@ -16,7 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         # The same options as db_worker, so `ansinh worker --batch` and friends behave as documented there.
         DbWorkerCommand().add_arguments(parser)
+        # db_worker reloads on code changes when DEBUG; its reloader parent kills the child outright on
+        # SIGTERM, which would leave a running task marked running forever. Reloading is opt-in here.
+        parser.set_defaults(reload=False)
+        for action in parser._actions:
+            if action.dest == "reload":
+                action.help = "Reload the worker on code changes (default: off)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        command = DbWorkerCommand(stdout=self.stdout, stderr=self.stderr)
-        call_command(command, **options)
+        call_command(DbWorkerCommand(), **options)
