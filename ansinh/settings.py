@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "ansinh.jobs",
     "ansinh.outbox",
     "ansinh.registry",
+    "ansinh.imports",
+    "ansinh.payouts",
     "ansinh.web",
     "ansinh.api",
 ]
@@ -208,4 +210,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"axes": {"level": "WARNING"}},
 }
-

@@ -4,7 +4,6 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from ansinh.access.routes import public
-
 from ansinh.api.urls import api
 
 urlpatterns = [

@@ -13,7 +13,9 @@ DEMO_PASSWORD = "demo-ansinh-2026"
 
 def load(ctx: DemoContext) -> None:
     post, _ = Organisation.objects.get_or_create(name="Bưu điện (demo)", kind=Organisation.Kind.PAYMENT_SERVICE)
-    collector, _ = Organisation.objects.get_or_create(name="Tổ chức dịch vụ thu (demo)", kind=Organisation.Kind.COLLECTION)
+    collector, _ = Organisation.objects.get_or_create(
+        name="Tổ chức dịch vụ thu (demo)", kind=Organisation.Kind.COLLECTION
+    )
     first, second = ctx.communes[0], ctx.communes[1]
     plan: list[tuple[str, RoleSlug, str | list[Commune], Organisation | None]] = [
         ("national", RoleSlug.NATIONAL_SUPERVISOR, "nation", None),

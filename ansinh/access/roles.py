@@ -21,15 +21,18 @@ class RoleSlug(StrEnum):
 
 
 # Officers who must read and correct ID, account and phone numbers in their area.
-UNMASKED_ROLES = frozenset(
-    {RoleSlug.PROVINCE_OFFICER, RoleSlug.COMMUNE_CULTURE_OFFICER, RoleSlug.COMMUNE_POLICE}
-)
+UNMASKED_ROLES = frozenset({RoleSlug.PROVINCE_OFFICER, RoleSlug.COMMUNE_CULTURE_OFFICER, RoleSlug.COMMUNE_POLICE})
 # Roles that belong to an organisation and see only that organisation's work in their area.
 ORGANISATION_ROLES = frozenset({RoleSlug.PAYMENT_AGENT, RoleSlug.COLLECTION_AGENT})
 # Roles that may read the audit trail of a record they can see.
 AUDIT_READER_ROLES = frozenset(
-    {RoleSlug.AUDITOR, RoleSlug.NATIONAL_SUPERVISOR, RoleSlug.PROVINCE_OFFICER, RoleSlug.COMMUNE_CULTURE_OFFICER,
-     RoleSlug.COMMUNE_POLICE}
+    {
+        RoleSlug.AUDITOR,
+        RoleSlug.NATIONAL_SUPERVISOR,
+        RoleSlug.PROVINCE_OFFICER,
+        RoleSlug.COMMUNE_CULTURE_OFFICER,
+        RoleSlug.COMMUNE_POLICE,
+    }
 )
 # Roles that may edit the registry of their area.
 REGISTRY_EDITOR_ROLES = frozenset(

@@ -56,7 +56,9 @@ class TokenAuth(HttpBearer):
         return record.user
 
 
-def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+def _error(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, details: Any = None
+) -> HttpResponse:
     return api.create_response(
         request, {"error": {"code": code, "message": message, "details": details}}, status=status
     )

@@ -33,8 +33,12 @@ _LETTER_RANK = {letter: chr(0x41 + index) for index, letter in enumerate(_ALPHAB
 _RANK_LETTER = {rank: letter for letter, rank in _LETTER_RANK.items()}
 # A base letter followed by a combining breve (U+0306), circumflex (U+0302) or horn (U+031B), in NFD.
 _SHAPED = {
-    ("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê",
-    ("o", "\u0302"): "ô", ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư",
+    ("a", "\u0306"): "ă",
+    ("a", "\u0302"): "â",
+    ("e", "\u0302"): "ê",
+    ("o", "\u0302"): "ô",
+    ("o", "\u031b"): "ơ",
+    ("u", "\u031b"): "ư",
 }
 _TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}  # huyền hỏi ngã sắc nặng
 

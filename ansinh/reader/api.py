@@ -50,16 +50,16 @@ def _prepare(source: SheetSource) -> _Prepared | None:
         if consumed >= _SAMPLE_RAW_LIMIT:
             break
     if source.typed:
-        legacy = guess_legacy(c for _, cells in sample for c in cells if type(c) is str)  # type: ignore[misc]
+        legacy = guess_legacy(c for _, cells in sample for c in cells if type(c) is str)
         if legacy:
             convert = CONVERTERS[legacy]
             source.convert = convert
             source.encoding = legacy
             source.notes.append(("legacy_encoding", {"encoding": _LEGACY_NAMES[legacy]}))
-            sample = [(r, [convert(c) if type(c) is str else c for c in cells]) for r, cells in sample]  # type: ignore[arg-type]
+            sample = [(r, [convert(c) if type(c) is str else c for c in cells]) for r, cells in sample]
     spans: dict[int, list[tuple[int, int]]] = {}
     for position, (sheet_row, _) in enumerate(sample):
-        for (r1, c1), (r2, c2) in source.merges:
+        for (r1, c1), (_r2, c2) in source.merges:
             if r1 + 1 == sheet_row and c2 > c1:
                 spans.setdefault(position, []).append((c1 - source.col_offset, c2 - source.col_offset))
     layout = detect_header([cells for _, cells in sample], spans)
@@ -205,7 +205,7 @@ def _open(
         ctx.convert = None
         rest = enumerate(source.rows, start=source.row_base + prepared.consumed + 1)
         convert = source.convert
-        converted = ((r, [convert(c) if type(c) is str else c for c in cells]) for r, cells in rest)  # type: ignore[arg-type]
+        converted = ((r, [convert(c) if type(c) is str else c for c in cells]) for r, cells in rest)
         raw = itertools.chain(after_header, converted)
     list_file = ListFile(
         file_name=file_name,

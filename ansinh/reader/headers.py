@@ -26,34 +26,61 @@ _SPACE = re.compile(r"\s+")
 _PLACE = r"(thon|to|xom|ap|ban|khu pho|to dan pho|dan pho|khom|buon|lang|so nha|khu|khu dan cu|duong|pho|ngo|hem|kiet)"
 _UNIT = r"(xa|phuong|thi tran|dac khu)"
 _RULES: list[tuple[str, str]] = [
-    (r"(ngay|noi|nam) cap( .*)?|.*(nguoi nhan thay|uy quyen|giam ho|nguoi cham soc|nguoi dai dien|nguoi nhan ho).*"
-     r"|que quan( .*)?|dan toc|ton giao|nghe nghiep|quan he( .*)?|tinh trang( .*)?|ly do( .*)?|ngay chet|ngay mat"
-     r"|(tinh|thanh pho|huyen|quan|thi xa)( .*)?|ky nhan|chu ky|ky ten|ma doi tuong|ma so doi tuong", ""),
+    (
+        r"(ngay|noi|nam) cap( .*)?|.*(nguoi nhan thay|uy quyen|giam ho|nguoi cham soc|nguoi dai dien|nguoi nhan ho).*"
+        r"|que quan( .*)?|dan toc|ton giao|nghe nghiep|quan he( .*)?|tinh trang( .*)?|ly do( .*)?|ngay chet|ngay mat"
+        r"|(tinh|thanh pho|huyen|quan|thi xa)( .*)?|ky nhan|chu ky|ky ten|ma doi tuong|ma so doi tuong",
+        "",
+    ),
     (r"tt|stt|so tt|so thu tu|thu tu|no|#|nr", "row_number"),
-    (r"(ho ten |ho va ten |ten )?chu ho( .*)?|ma (so )?ho( gia dinh| ngheo)?|so ho khau|household( id| head)?", "household"),
-    (r"(so )?(tai khoan|tk)( ngan hang| nhan tro cap| ca nhan| the| atm)?|stk|account( number| no)?"
-     r"|bank account( number| no)?", "account_number"),
+    (
+        r"(ho ten |ho va ten |ten )?chu ho( .*)?|ma (so )?ho( gia dinh| ngheo)?|so ho khau|household( id| head)?",
+        "household",
+    ),
+    (
+        r"(so )?(tai khoan|tk)( ngan hang| nhan tro cap| ca nhan| the| atm)?|stk|account( number| no)?"
+        r"|bank account( number| no)?",
+        "account_number",
+    ),
     (r"(ten )?ngan hang( .*)?|bank( name)?|noi mo (tai khoan|tk)", "bank"),
     (r"ho( va)? (chu )?(dem|lot)|ho dem|ho lot|ho|family name|surname", "family_middle_name"),
-    (r"(ho )?(va )?ten( doi tuong| nguoi huong( .*)?| nguoi cao tuoi| nguoi khuyet tat| tre em)?|ho ten( .*)?"
-     r"|ho va ten( .*)?|ten doi tuong( .*)?|full name|name|beneficiary( name)?", "full_name"),
-    (r"((ngay|thang|nam)\s*)+sinh( .*)?|ngay sinh( .*)?|sinh ngay|ns|date of birth|dob|birth ?date|year of birth"
-     r"|birthday|born", "date_of_birth"),
+    (
+        r"(ho )?(va )?ten( doi tuong| nguoi huong( .*)?| nguoi cao tuoi| nguoi khuyet tat| tre em)?|ho ten( .*)?"
+        r"|ho va ten( .*)?|ten doi tuong( .*)?|full name|name|beneficiary( name)?",
+        "full_name",
+    ),
+    (
+        r"((ngay|thang|nam)\s*)+sinh( .*)?|ngay sinh( .*)?|sinh ngay|ns|date of birth|dob|birth ?date|year of birth"
+        r"|birthday|born",
+        "date_of_birth",
+    ),
     (r"gioi tinh|gioi|sex|gender|nam nu|nam hoac nu", "sex"),
-    (r"(so )?(cccd|cmnd|cmt|can cuoc( cong dan)?|chung minh( nhan dan| thu)?|(ma )?(so )?dinh danh( ca nhan)?"
-     r"|giay to tuy than)( .*)?|citizen id|id number|id no|national id|id", "citizen_id"),
+    (
+        r"(so )?(cccd|cmnd|cmt|can cuoc( cong dan)?|chung minh( nhan dan| thu)?|(ma )?(so )?dinh danh( ca nhan)?"
+        r"|giay to tuy than)( .*)?|citizen id|id number|id no|national id|id",
+        "citizen_id",
+    ),
     (rf"ma ({_UNIT}( {_UNIT})*|dvhc|don vi hanh chinh|don vi)( .*)?|commune code|ward code", "commune_code"),
     (rf"(ten )?{_UNIT}( {_UNIT})*|(ten )?don vi hanh chinh|commune( name)?|ward", "commune_name"),
-    (rf"dia chi( .*)?|noi (o|cu tru|thuong tru)( .*)?|cho o( .*)?|thuong tru|{_PLACE}( {_PLACE})*"
-     r"|address|hamlet|street|village", "address"),
+    (
+        rf"dia chi( .*)?|noi (o|cu tru|thuong tru)( .*)?|cho o( .*)?|thuong tru|{_PLACE}( {_PLACE})*"
+        r"|address|hamlet|street|village",
+        "address",
+    ),
     (r"(so )?(dien thoai|dt|sdt|dtdd)( .*)?|sdt|phone( number)?|mobile|tel", "phone"),
     (r"nhom( doi tuong)?( .*)?|dien( doi tuong| huong)?( .*)?|phan nhom|sub ?group", "subgroup"),
     (r"(loai |phan loai )?doi tuong( .*)?|loai( .*)?|category|phan loai", "category"),
     (r"he so( .*)?|coefficient", "coefficient"),
-    (r"(muc|so tien|tien)( tro cap| huong| chi tra| hang thang)*( .*)?|so tien( .*)?|thanh tien|tong (so )?tien"
-     r"|kinh phi( .*)?|tro cap hang thang|amount( .*)?|monthly amount", "amount"),
-    (r"(ngay|thoi diem|thoi gian|thang) (bat dau )?(duoc )?huong( .*)?|huong tu( .*)?|tu ngay|tu thang"
-     r"|ngay bat dau( .*)?|start( date)?|thoi diem bat dau( .*)?", "start_date"),
+    (
+        r"(muc|so tien|tien)( tro cap| huong| chi tra| hang thang)*( .*)?|so tien( .*)?|thanh tien|tong (so )?tien"
+        r"|kinh phi( .*)?|tro cap hang thang|amount( .*)?|monthly amount",
+        "amount",
+    ),
+    (
+        r"(ngay|thoi diem|thoi gian|thang) (bat dau )?(duoc )?huong( .*)?|huong tu( .*)?|tu ngay|tu thang"
+        r"|ngay bat dau( .*)?|start( date)?|thoi diem bat dau( .*)?",
+        "start_date",
+    ),
     (r"ngay (ky )?(quyet dinh|qd)( .*)?|decision date", "decision_date"),
     (r"(so )?(quyet dinh|qd)( so)?( .*)?|decision( number| no)?", "decision_number"),
     (r"ghi chu( .*)?|note|notes|remarks?|comments?", "note"),
@@ -109,12 +136,12 @@ def resolve_column(top: str, bottom: str) -> str | None:
 
 # --- rows of the header region -----------------------------------------------------------------------
 
-_NUMBER_TOKEN = r"\(?\s*(?:\d{1,2}|[A-Za-z])\s*\)?"
-_COLUMN_NUMBER = re.compile(rf"{_NUMBER_TOKEN}(?:\s*[=x*+\-/:]\s*{_NUMBER_TOKEN})*")
+_NUMBER_PART = r"\(?\s*(?:\d{1,2}|[A-Za-z])\s*\)?"
+_COLUMN_NUMBER = re.compile(rf"{_NUMBER_PART}(?:\s*[=x*+\-/:]\s*{_NUMBER_PART})*")
 
 
 def is_column_number_row(cells: list[Cell]) -> bool:
-    """"(1) (2) (3)", "1 2 3", "A B C" or "(5)=(3)x(4)" in every non-empty cell, at least two of them."""
+    """ "(1) (2) (3)", "1 2 3", "A B C" or "(5)=(3)x(4)" in every non-empty cell, at least two of them."""
     count = 0
     for cell in cells:
         if cell == "" or cell is None:
@@ -137,9 +164,9 @@ def is_column_number_row(cells: list[Cell]) -> bool:
 
 def text_of(cell: Cell) -> str:
     if type(cell) is str:
-        return nfc(cell)  # type: ignore[arg-type]
-    if type(cell) is float and cell.is_integer():  # type: ignore[union-attr]
-        return str(int(cell))  # type: ignore[arg-type]
+        return nfc(cell)
+    if type(cell) is float and cell.is_integer():
+        return str(int(cell))
     return "" if cell is None else str(cell)
 
 
@@ -197,9 +224,7 @@ def _is_sub_header(cells: list[Cell], texts: list[str]) -> bool:
     return all(len(t.split()) <= 6 for t in texts)
 
 
-def detect_header(
-    sample: list[list[Cell]], spans_by_position: dict[int, list[tuple[int, int]]]
-) -> HeaderLayout | None:
+def detect_header(sample: list[list[Cell]], spans_by_position: dict[int, list[tuple[int, int]]]) -> HeaderLayout | None:
     """The best header among the sample rows, alone or as the top of a two-row header.
 
     `spans_by_position` gives, for a sample position, the horizontal merges of that row as relative

@@ -163,7 +163,7 @@ def vietnamese_score(text: str) -> tuple[float, int]:
 
 
 def guess_legacy(texts: Iterable[str]) -> Legacy | None:
-    """"vni" or "tcvn3" when the texts read clearly better converted than as they are; else None."""
+    """ "vni" or "tcvn3" when the texts read clearly better converted than as they are; else None."""
     sample = "\n".join(t for t in texts if t and not t.isascii())
     if not sample or _UNICODE_ONLY.search(sample):
         return None
@@ -175,7 +175,7 @@ def guess_legacy(texts: Iterable[str]) -> Legacy | None:
     for name in ("vni", "tcvn3"):
         score, _ = vietnamese_score(CONVERTERS[name](sample))
         if score >= 0.8 and score > best_score + 0.2:
-            best, best_score = name, score  # type: ignore[assignment]
+            best, best_score = name, score
     return best
 
 

@@ -71,13 +71,19 @@ class PartialDate:
     month: int | None = None
     day: int | None = None
 
-    def __post_init__(self) -> None:
-        if self.day is not None and self.month is None:
+    @classmethod
+    def checked(cls, year: int, month: int | None = None, day: int | None = None) -> PartialDate:
+        """A partial date after checking that it can exist (ValueError otherwise).
+
+        The plain constructor does not check, because the parsers build many dates they have checked.
+        """
+        if day is not None and month is None:
             raise ValueError("a day needs a month")
-        if self.day is not None and self.month is not None:
-            dt.date(self.year, self.month, self.day)  # raises on an impossible date
-        elif self.month is not None and not 1 <= self.month <= 12:
-            raise ValueError(f"month {self.month} out of range")
+        if day is not None and month is not None:
+            dt.date(year, month, day)
+        elif month is not None and not 1 <= month <= 12:
+            raise ValueError(f"month {month} out of range")
+        return cls(year, month, day)
 
     @property
     def precision(self) -> Precision:
@@ -87,7 +93,7 @@ class PartialDate:
 
     @property
     def iso(self) -> str:
-        """"YYYY", "YYYY-MM" or "YYYY-MM-DD", the form the matching engine and snapshots use."""
+        """ "YYYY", "YYYY-MM" or "YYYY-MM-DD", the form the matching engine and snapshots use."""
         if self.month is None:
             return f"{self.year:04d}"
         if self.day is None:
@@ -103,7 +109,7 @@ class PartialDate:
     @classmethod
     def from_iso(cls, text: str) -> PartialDate:
         parts = [int(p) for p in text.split("-")]
-        return cls(*parts)
+        return cls.checked(*parts)
 
     @classmethod
     def from_date(cls, value: dt.date) -> PartialDate:
@@ -113,7 +119,7 @@ class PartialDate:
         return self.iso
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Problem:
     """One finding while reading: where it is, how bad, and what it says.
 
@@ -145,7 +151,7 @@ class Problem:
 
     @property
     def column(self) -> str:
-        """"Ngày sinh (D)": the header text and the column letter, as a report shows them."""
+        """ "Ngày sinh (D)": the header text and the column letter, as a report shows them."""
         if self.column_letter is None:
             return ""
         return f"{self.column_header} ({self.column_letter})" if self.column_header else self.column_letter
@@ -282,7 +288,7 @@ class ListFile:
         self.close()
 
 
-class UnreadableFile(Exception):  # noqa: N818 - the name the callers and the issue use
+class UnreadableFile(Exception):
     """The file cannot be read as a list: empty, damaged, no recognisable header, or no data rows."""
 
     def __init__(self, code: str, message: str, params: dict[str, object] | None = None) -> None:

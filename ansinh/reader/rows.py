@@ -13,9 +13,9 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from unicodedata import is_normalized
 
-from ansinh.lib.citizen_id import check_citizen_id
-from ansinh.lib.text import fold
+from ansinh.lib.citizen_id import PROVINCE_CODES, check_citizen_id
 from ansinh.reader import layout
 from ansinh.reader.headers import is_column_number_row
 from ansinh.reader.model import Cell, Column, DataRow, PartialDate, Problem
@@ -43,30 +43,59 @@ _KIND = {
     "start_date": _DATE, "decision_date": _DATE, "sex": _SEX,
 }  # fmt: skip
 _ID_CODES = {"province": "id_province", "sex": "id_sex"}
+_DATE_CODES = {"unreadable": "date_unreadable"}
+_BIRTH_CODES = {"unreadable": "birth_date_unreadable"}
+
+
+def _commune(cell: Cell) -> tuple[str, None]:
+    return parse_commune_code(cell), None
+
+
+_PARSERS: dict[int, Callable[[Cell], tuple[object, tuple[str, dict[str, object]] | None]]] = {
+    _COMMUNE: _commune, _AMOUNT: parse_amount, _COEFFICIENT: parse_decimal, _PHONE: parse_phone, _SEX: parse_sex,
+}  # fmt: skip
 _JOINERS = {"address": ", ", "note": "; "}
 
 
-def _fold_table() -> dict[int, str | None]:
-    table: dict[int, str | None] = {}
-    for code in range(0xC0, 0x1F00):
-        ch = chr(code)
-        if unicodedata.category(ch) == "Mn":
-            table[code] = None
-        elif ch.isalpha():
-            folded = fold(ch)
-            if folded != ch:
-                table[code] = folded
-    for code in range(0x300, 0x370):
-        table[code] = None
-    return table
-
-
-_FOLD = _fold_table()
-
-
 def fast_fold(text: str) -> str:
-    """`ansinh.lib.text.fold` for text that is already NFC with single spaces, through one C-level table."""
-    return text.translate(_FOLD).lower()
+    """A folded key for comparing names within a file: no diacritics, đ as d, lower case.
+
+    Like `ansinh.lib.text.fold` for Vietnamese text already in storage form, but with C-level calls
+    only (letters outside Vietnamese that have no ASCII base are dropped, which a key may do).
+    """
+    if text.isascii():
+        return text.lower()
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+def _row_is_clean(cells: list[Cell]) -> bool:
+    """Whether every text cell of the row is already in storage form (NFC, single inner spaces, trimmed).
+
+    One check of the joined texts instead of one per cell: a substring of NFC text is NFC, and a space
+    next to a separator or a doubled one shows an untrimmed or unclean cell.
+    """
+    texts = [c for c in cells if type(c) is str]
+    joined = "\x00".join(texts)
+    return (
+        "  " not in joined and " \x00" not in joined and "\x00 " not in joined and joined[:1] != " "
+        and joined[-1:] != " " and "".join(texts).isprintable() and is_normalized("NFC", joined)
+    )  # fmt: skip
+
+
+_CENTURY_BASE = {19: 0, 20: 2, 21: 4}
+
+
+def _id_agrees(cid: str, sex: object, year: int | None) -> bool:
+    """The common case, checked without building anything: province known, sex and year as stated."""
+    if cid[:3] not in PROVINCE_CODES:
+        return False
+    digit = ord(cid[3]) - 48
+    if sex is not None and digit % 2 != (sex == "F"):
+        return False
+    if year is not None:
+        return _CENTURY_BASE.get(year // 100) == digit - digit % 2 and int(cid[4:6]) == year % 100
+    return digit <= 5
 
 
 class _Duplicates:
@@ -86,7 +115,9 @@ class _Duplicates:
         self.by_person: dict[int, int] = {}
         self.sheet_rows = array("I")  # data row n is at index n - 1
 
-    def seen(self, data_row: int, sheet_row: int, name: str, dob: str, cid: str, commune: str) -> int | None:
+    def seen(
+        self, data_row: int, name: str, dob: tuple[int, int | None, int | None] | None, cid: str, commune: str
+    ) -> int | None:
         earlier: int | None = None
         name_h, dob_h = hash(name) & self._H20, hash(dob) & self._H20
         if cid:
@@ -145,8 +176,15 @@ class RowReader:
                 by_field.setdefault(column.field, []).append(j)
         self.columns_rel = rel
         self.by_field = by_field
-        self.plan = [(j, rel[j], _KIND[rel[j].field or ""]) for js in by_field.values() for j in js if rel[j].field in _KIND]
-        self.plan.sort(key=lambda item: item[0])
+        plan = sorted((j, c.field, _KIND[c.field]) for j, c in rel.items() if c.field in _KIND)
+        self.text_plan = [(j, f) for j, f, kind in plan if kind == _TEXT]
+        self.plan = [(j, f, kind) for j, f, kind in plan if kind != _TEXT]
+        self.mark_cols = [
+            (j, "M" if f == "sex_male_mark" else "F")
+            for f in ("sex_male_mark", "sex_female_mark") for j in by_field.get(f, ())
+        ]  # fmt: skip
+        self.family_cols = by_field.get("family_middle_name", [])
+        self._commune_keys: dict[str, str] = {}
         first = {f: js[0] for f, js in by_field.items()}
         self.name_col = first.get("full_name", first.get("family_middle_name"))
         self.id_col = first.get("citizen_id")
@@ -159,13 +197,12 @@ class RowReader:
     # -- problems ---------------------------------------------------------------------------------------
 
     def _problem(
-        self, code: str, sheet_row: int, data_row: int | None, j: int | None, params: dict[str, object] | None = None,
-        level: str | None = None,
-    ) -> Problem:  # fmt: skip
+        self, code: str, sheet_row: int, data_row: int | None, j: int | None, params: dict[str, object] | None = None
+    ) -> Problem:
+        column = self.columns_rel.get(j) if j is not None else None
         return make_problem(
             code, file_name=self.ctx.file_name, sheet=self.ctx.sheet, params=params, sheet_row=sheet_row,
-            data_row=data_row, column=self.columns_rel.get(j) if j is not None else None,
-            level=level,  # type: ignore[arg-type]
+            data_row=data_row, column=column,
         )  # fmt: skip
 
     def _skip(self, kind: str, sheet_row: int, code: str | None = None, j: int | None = None, **params: object) -> None:
@@ -179,16 +216,15 @@ class RowReader:
         ctx = self.ctx
         width, name_col, id_col, dob_cols = self.width, self.name_col, self.id_col, self.any_dob_cols
         name_header, convert, fills = ctx.name_header, ctx.convert, ctx.merges_below
-        active: list[list[object]] = []
-        for sheet_row, cells in rows:
-            if len(cells) < width:
-                cells = list(cells) + [""] * (width - len(cells))
+        active: list[tuple[int, int, Cell]] = []
+        for sheet_row, row in rows:
+            cells = row if len(row) >= width else [*row, *([""] * (width - len(row)))]
             if convert is not None:
-                cells = [convert(c) if type(c) is str else c for c in cells]  # type: ignore[arg-type]
+                cells = [convert(c) if isinstance(c, str) else c for c in cells]
             if fills or active:
                 self._fill_merged(sheet_row, cells, active)
             name = cells[name_col] if name_col is not None else ""
-            if type(name) is str and name[:1].isalpha() and name != name_header:  # type: ignore[union-attr]
+            if type(name) is str and name[:1].isalpha() and name != name_header:
                 if id_col is not None and cells[id_col] != "":
                     yield self._data_row(sheet_row, cells)
                     continue
@@ -204,19 +240,19 @@ class RowReader:
             if kind is None:
                 yield self._data_row(sheet_row, cells)
 
-    def _fill_merged(self, sheet_row: int, cells: list[Cell], active: list[list[object]]) -> None:
+    def _fill_merged(self, sheet_row: int, cells: list[Cell], active: list[tuple[int, int, Cell]]) -> None:
         """Cells of a vertically merged range in the data carry the range's value down."""
         for j, last in self.ctx.merges_below.get(sheet_row, ()):
             if j < len(cells) and cells[j] != "":
-                active.append([j, last, cells[j]])
+                active.append((j, last, cells[j]))
         for fill in list(active):
             j, last, value = fill
-            if sheet_row > last:  # type: ignore[operator]
+            if sheet_row > last:
                 active.remove(fill)
-            elif cells[j] == "":  # type: ignore[index]
-                cells[j] = value  # type: ignore[index, assignment]
+            elif cells[j] == "":
+                cells[j] = value
 
-    def _classify(self, sheet_row: int, cells: list[Cell]) -> str | None:
+    def _classify(self, sheet_row: int, cells: list[Cell]) -> str | None:  # noqa: PLR0911 - one return per kind
         """None for a data row; else the kind of row skipped (counted, with a warning where it may matter)."""
         texts = [(j, cell_text(c)) for j, c in enumerate(cells) if c != ""]
         texts = [(j, t) for j, t in texts if t]
@@ -269,109 +305,104 @@ class RowReader:
         self.data_rows += 1
         data_row = self.data_rows
         self.duplicates.sheet_rows.append(sheet_row)
-        values: dict[str, object] = {}
+        values = self._texts(cells)
         problems: list[Problem] = []
         add = problems.append
-        for j, _column, kind in self.plan:
+        self._parsed(values, cells, sheet_row, data_row, add)
+        if self.family_cols:
+            self._family_name(values, cells)
+        if "full_name" not in values:
+            add(self._problem("missing_name", sheet_row, data_row, self.name_col))
+        self._birth_and_sex(values, cells, sheet_row, data_row, add)
+        if self.id_col is not None and cells[self.id_col] != "":
+            self._citizen_id(values, cells, sheet_row, data_row, add)
+        self._duplicate(values, sheet_row, data_row, add)
+        return DataRow(data_row, sheet_row, values, problems, self.group, cells, self.ctx.columns, self.ctx.col_offset)
+
+    def _texts(self, cells: list[Cell]) -> dict[str, object]:
+        """The plain text fields; of two columns with one field, the first non-empty one."""
+        values: dict[str, object] = {}
+        clean = _row_is_clean(cells)
+        for j, field_name in self.text_plan:
+            cell = cells[j]
+            if cell != "" and field_name not in values:
+                text = cell if clean and type(cell) is str else cell_text(cell)
+                if text:
+                    values[field_name] = text
+        return values
+
+    def _parsed(
+        self, values: dict[str, object], cells: list[Cell], sheet_row: int, data_row: int, add: Callable
+    ) -> None:
+        """Fields that need parsing (amounts, dates, phones...) and the joined ones (address, note)."""
+        for j, field_name, kind in self.plan:
             cell = cells[j]
             if cell == "":
                 continue
-            field_name = _column.field or ""
-            if kind == _TEXT:
-                if field_name not in values:
-                    text = cell_text(cell)
-                    if text:
-                        values[field_name] = text
-            elif kind == _JOIN:
+            if kind == _JOIN:
                 text = cell_text(cell)
                 if text:
                     previous = values.get(field_name)
                     values[field_name] = f"{previous}{_JOINERS[field_name]}{text}" if previous else text
             elif field_name in values:
                 continue
-            elif kind == _COMMUNE:
-                values[field_name] = parse_commune_code(cell)
-            elif kind == _AMOUNT:
-                amount, found = parse_amount(cell)
-                if found:
-                    add(self._problem(found[0], sheet_row, data_row, j, found[1]))
-                elif amount is not None:
-                    values[field_name] = amount
-            elif kind == _COEFFICIENT:
-                number, found = parse_decimal(cell)
-                if found:
-                    add(self._problem(found[0], sheet_row, data_row, j, found[1]))
-                elif number is not None:
-                    values[field_name] = number
-            elif kind == _PHONE:
-                phone, found = parse_phone(cell)
-                if found:
-                    add(self._problem(found[0], sheet_row, data_row, j, found[1]))
-                elif phone:
-                    values[field_name] = phone
             elif kind == _DATE:
                 date, findings = parse_date(cell, self.ctx.today)
                 for code, params in findings:
-                    add(self._problem("date_unreadable" if code == "unreadable" else code, sheet_row, data_row, j, params))
+                    add(self._problem(_DATE_CODES.get(code, code), sheet_row, data_row, j, params))
                 if date is not None:
                     values[field_name] = date
-            elif kind == _SEX:
-                sex, found = parse_sex(cell)
+            else:
+                value, found = _PARSERS[kind](cell)
                 if found:
                     add(self._problem(found[0], sheet_row, data_row, j, found[1]))
-                elif sex:
-                    values[field_name] = sex
-        self._name(values, cells, sheet_row, data_row, add)
-        self._birth_and_sex(values, cells, sheet_row, data_row, add)
-        self._citizen_id(values, cells, sheet_row, data_row, add)
-        self._duplicate(values, sheet_row, data_row, add)
-        return DataRow(data_row, sheet_row, values, problems, self.group, cells, self.ctx.columns, self.ctx.col_offset)
+                elif value is not None:
+                    values[field_name] = value
 
-    def _name(self, values: dict[str, object], cells: list[Cell], sheet_row: int, data_row: int, add: Callable) -> None:
-        family = [cell_text(cells[j]) for j in self.by_field.get("family_middle_name", ())]
-        family_text = next((t for t in family if t), "")
-        if family_text:
+    def _family_name(self, values: dict[str, object], cells: list[Cell]) -> None:
+        family = next((t for t in (cell_text(cells[j]) for j in self.family_cols) if t), "")
+        if family:
             given = values.get("full_name")
-            values["full_name"] = f"{family_text} {given}" if given else family_text
-        if "full_name" not in values:
-            add(self._problem("missing_name", sheet_row, data_row, self.name_col))
+            values["full_name"] = f"{family} {given}" if given else family
+
+    def _birth_column(
+        self, cells: list[Cell], sheet_row: int, data_row: int, add: Callable
+    ) -> tuple[int | None, str | None]:
+        """The column holding the birth date, and the sex its column stands for (split header)."""
+        for j in self.dob_cols:
+            if cells[j] != "":
+                return j, None
+        male = next((j for j in self.male_cols if cells[j] != ""), None)
+        female = next((j for j in self.female_cols if cells[j] != ""), None)
+        if male is not None and female is not None:
+            source = min(male, female)
+            add(self._problem("birth_date_both_sexes", sheet_row, data_row, source))
+            return source, None
+        if male is not None:
+            return male, "M"
+        if female is not None:
+            return female, "F"
+        return None, None
 
     def _birth_and_sex(
         self, values: dict[str, object], cells: list[Cell], sheet_row: int, data_row: int, add: Callable
     ) -> None:
-        source: int | None = None
-        derived_sex: str | None = None
-        for j in self.dob_cols:
-            if cells[j] != "":
-                source = j
-                break
-        if source is None and (self.male_cols or self.female_cols):
-            male = next((j for j in self.male_cols if cells[j] != ""), None)
-            female = next((j for j in self.female_cols if cells[j] != ""), None)
-            if male is not None and female is not None:
-                source = min(male, female)
-                add(self._problem("birth_date_both_sexes", sheet_row, data_row, source))
-            elif male is not None or female is not None:
-                source = male if male is not None else female
-                derived_sex = "M" if male is not None else "F"
+        source, derived_sex = self._birth_column(cells, sheet_row, data_row, add)
         if source is None:
             first = self.any_dob_cols[0] if self.any_dob_cols else None
             add(self._problem("birth_date_missing", sheet_row, data_row, first))
         else:
             date, findings = parse_date(cells[source], self.ctx.today)
             for code, params in findings:
-                add(self._problem("birth_date_unreadable" if code == "unreadable" else code, sheet_row, data_row, source, params))
-            if date is not None:
-                if birth_date_plausible(date, self.ctx.today):
-                    values["date_of_birth"] = date
-                else:
-                    add(self._problem("birth_date_implausible", sheet_row, data_row, source, {"value": date.iso}))
-        marks = [
-            sex for field_name, sex in (("sex_male_mark", "M"), ("sex_female_mark", "F"))
-            for j in self.by_field.get(field_name, ()) if is_mark(cells[j])
-        ]  # fmt: skip
-        if derived_sex is None and len(set(marks)) == 1:
-            derived_sex = marks[0]
+                add(self._problem(_BIRTH_CODES.get(code, code), sheet_row, data_row, source, params))
+            if date is not None and birth_date_plausible(date, self.ctx.today):
+                values["date_of_birth"] = date
+            elif date is not None:
+                add(self._problem("birth_date_implausible", sheet_row, data_row, source, {"value": date.iso}))
+        if derived_sex is None and self.mark_cols:
+            marks = {sex for j, sex in self.mark_cols if is_mark(cells[j])}
+            if len(marks) == 1:
+                derived_sex = marks.pop()
         if derived_sex:
             stated = values.get("sex")
             if stated is None:
@@ -383,7 +414,7 @@ class RowReader:
         self, values: dict[str, object], cells: list[Cell], sheet_row: int, data_row: int, add: Callable
     ) -> None:
         j = self.id_col
-        if j is None or cells[j] == "":
+        if j is None:
             return
         cid, found = parse_citizen_id(cells[j], typed=self.ctx.typed)
         if found:
@@ -395,12 +426,14 @@ class RowReader:
             dob = values.get("date_of_birth")
             sex = values.get("sex")
             year = dob.year if isinstance(dob, PartialDate) else None
+            if _id_agrees(cid, sex, year):
+                return
             for problem in check_citizen_id(cid, sex=sex if isinstance(sex, str) else None, birth_year=year):
                 if problem.code == "birth_year" and int(cid[3]) > 5:
                     add(self._problem("id_century", sheet_row, data_row, j, {"digit": cid[3]}))
                 elif problem.code == "birth_year":
                     century = {0: 1900, 2: 2000, 4: 2100}[int(cid[3]) // 2 * 2]
-                    params = {"id_year": century + int(cid[4:6]), "year": year}
+                    params: dict[str, object] = {"id_year": century + int(cid[4:6]), "year": year}
                     add(self._problem("id_birth_year", sheet_row, data_row, j, params))
                 else:
                     params = {"code": cid[:3]} if problem.code == "province" else {}
@@ -408,16 +441,21 @@ class RowReader:
 
     def _duplicate(self, values: dict[str, object], sheet_row: int, data_row: int, add: Callable) -> None:
         name = values.get("full_name")
-        dob = values.get("date_of_birth")
         cid = values.get("citizen_id")
-        if not name and not cid:
+        if name is None and cid is None:
             return
+        dob = values.get("date_of_birth")
         commune = values.get("commune_code") or values.get("commune_name") or ""
+        commune_key = self._commune_keys.get(commune)  # type: ignore[call-overload]
+        if commune_key is None:
+            commune_key = fast_fold(commune) if isinstance(commune, str) else ""
+            if len(self._commune_keys) < 10000:
+                self._commune_keys[commune] = commune_key  # type: ignore[index]
         earlier = self.duplicates.seen(
-            data_row, sheet_row, fast_fold(name) if isinstance(name, str) else "",
-            dob.iso if isinstance(dob, PartialDate) else "", cid if isinstance(cid, str) else "",
-            fast_fold(commune) if isinstance(commune, str) else "",
+            data_row, fast_fold(name) if isinstance(name, str) else "",
+            (dob.year, dob.month, dob.day) if isinstance(dob, PartialDate) else None,
+            cid if isinstance(cid, str) else "", commune_key,
         )  # fmt: skip
         if earlier is not None:
-            params = {"data_row": earlier, "sheet_row": self.duplicates.sheet_rows[earlier - 1]}
+            params: dict[str, object] = {"data_row": earlier, "sheet_row": self.duplicates.sheet_rows[earlier - 1]}
             add(self._problem("duplicate_in_file", sheet_row, data_row, self.name_col, params))

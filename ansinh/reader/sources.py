@@ -164,9 +164,7 @@ def csv_sheet(path: Path, head: bytes) -> tuple[SheetSource, Callable[[], None]]
             encoding = f"{codec}+{legacy}"
             notes.append(("legacy_encoding", {"encoding": _LEGACY_NAMES[legacy]}))
     delimiter = _sniff_delimiter(sample_text.splitlines()[:_SAMPLE_LINES])
-    source = SheetSource(
-        None, iter(()), 0, 0, [], typed=False, encoding=encoding, delimiter=delimiter, notes=notes
-    )
+    source = SheetSource(None, iter(()), 0, 0, [], typed=False, encoding=encoding, delimiter=delimiter, notes=notes)
     source.rows = _csv_rows(stream, delimiter, convert, source)
     return source, stream.close
 

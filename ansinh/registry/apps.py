@@ -12,6 +12,7 @@ class RegistryConfig(AppConfig):
         # A person's full audit history is shown to whoever may see the person.
         register_record_type(
             "registry.person",
-            lambda user, object_id: object_id.isdigit()
-            and selectors.person_get(user=user, person_id=int(object_id)) is not None,
+            lambda user, object_id: (
+                object_id.isdigit() and selectors.person_get(user=user, person_id=int(object_id)) is not None
+            ),
         )

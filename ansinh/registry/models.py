@@ -14,9 +14,11 @@ from ansinh.access.models import LabelledMixin
 from ansinh.geo.models import Commune
 from ansinh.lib.text import fold, nfc, vietnamese_sort_key
 
+
 class Sex(models.TextChoices):
     MALE = "M", _("male")
     FEMALE = "F", _("female")
+
 
 class Category(models.TextChoices):
     SOCIAL_PROTECTION = "social_protection", _("social protection")
@@ -26,6 +28,7 @@ class Category(models.TextChoices):
     NEAR_POOR_HOUSEHOLD = "near_poor_household", _("near-poor household")
     OTHER = "other", _("other")
 
+
 class Household(models.Model):
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="households")
     hamlet = models.CharField(_("hamlet / street"), max_length=200, blank=True)
@@ -34,6 +37,7 @@ class Household(models.Model):
 
     class Meta:
         verbose_name = _("household")
+
 
 class Person(models.Model):
     full_name = models.CharField(_("full name"), max_length=200)
@@ -88,6 +92,7 @@ class Person(models.Model):
             return f"{self.birth_month:02d}/{self.birth_year:04d}"
         return f"{self.birth_day:02d}/{self.birth_month:02d}/{self.birth_year:04d}"
 
+
 class Subgroup(LabelledMixin):
     """A sub-group of a category (elderly 80+ without pension, severe disability…)."""
 
@@ -96,6 +101,7 @@ class Subgroup(LabelledMixin):
 
     class Meta:
         ordering = ["category", "code"]
+
 
 class AllowanceLevel(models.Model):
     """The standard (base) monthly level of a category from a date: 360,000 then 500,000 VND for social protection."""
@@ -109,6 +115,7 @@ class AllowanceLevel(models.Model):
         ordering = ["category", "valid_from"]
         constraints = [models.UniqueConstraint(fields=["category", "valid_from"], name="allowance_level_once")]
 
+
 class Coefficient(models.Model):
     """The coefficient of a sub-group from a date; the monthly amount is the level times the coefficient."""
 
@@ -120,6 +127,7 @@ class Coefficient(models.Model):
     class Meta:
         ordering = ["subgroup", "valid_from"]
         constraints = [models.UniqueConstraint(fields=["subgroup", "valid_from"], name="coefficient_once")]
+
 
 class Benefit(models.Model):
     class Status(models.TextChoices):
@@ -150,4 +158,3 @@ class Benefit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} · {self.person}"
-

@@ -79,7 +79,17 @@ def person_export(request: HttpRequest) -> HttpResponse:
         citizen_id = person.citizen_id if unmasked else mask_number(person.citizen_id)
         phone = person.phone if unmasked else mask_number(person.phone)
         writer.writerow(
-            [neutralise(v) for v in (number, person.full_name, citizen_id, phone, person.commune.code,
-                                      person.commune.name, person.commune.province.name)]
+            [
+                neutralise(v)
+                for v in (
+                    number,
+                    person.full_name,
+                    citizen_id,
+                    phone,
+                    person.commune.code,
+                    person.commune.name,
+                    person.commune.province.name,
+                )
+            ]
         )
     return response

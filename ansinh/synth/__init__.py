@@ -17,7 +17,7 @@ from __future__ import annotations
 from ansinh.synth.categories import CATEGORIES
 from ansinh.synth.demo import SyntheticPerson, demo_people
 from ansinh.synth.layout import TRUTH_SCHEMA, write_lists, write_truth
-from ansinh.synth.lists import BeneficiaryLists, ListBuilder, ListRow, generate_lists
+from ansinh.synth.lists import ListBuilder, generate_lists
 from ansinh.synth.mistakes import Rates
 from ansinh.synth.population import (
     AS_OF,
@@ -27,6 +27,7 @@ from ansinh.synth.population import (
     stream_to_parquet,
     write_population,
 )
+from ansinh.synth.rows import BeneficiaryLists, ListRow
 from ansinh.synth.run import SynthSummary, synthesize
 
 __all__ = [

@@ -58,9 +58,13 @@ def amount_and_note(category: str, age: int, rng: random.Random) -> tuple[int, s
         elif age >= 60:
             group, coefficient = rng.choices([("NCT hộ nghèo", 1.5), ("NKT nặng", 2.0)], [70, 30])[0]
         elif age >= 16:
-            group, coefficient = rng.choices([("NKT nặng", 1.5), ("NKT đặc biệt nặng", 2.0), ("Đơn thân nghèo", 1.0)], [55, 30, 15])[0]
+            group, coefficient = rng.choices(
+                [("NKT nặng", 1.5), ("NKT đặc biệt nặng", 2.0), ("Đơn thân nghèo", 1.0)], [55, 30, 15]
+            )[0]
         else:
-            group, coefficient = rng.choices([("Trẻ mồ côi", 2.5 if age < 4 else 1.5), ("Trẻ khuyết tật", 2.5)], [50, 50])[0]
+            group, coefficient = rng.choices(
+                [("Trẻ mồ côi", 2.5 if age < 4 else 1.5), ("Trẻ khuyết tật", 2.5)], [50, 50]
+            )[0]
         return int(STANDARD_LEVEL * coefficient), group
     if category == "social_pension":
         return STANDARD_LEVEL, ""

@@ -11,21 +11,23 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 # The pre-2025 provinces (3-digit birth-registration codes, domain.md) and the prefix of the 9-digit identity
-# card (CMND) each issued. CMND prefixes come from a public table and are approximate for a few provinces:
-# they only have to look right, nothing checks them.
+# card (CMND) each issued, from a public table. Some provinces had three-digit prefixes (Bình Dương 280,
+# Bình Phước 285, Đắk Nông 245, Bắc Kạn 095); they are folded into the two-digit one they start with so
+# that every prefix has ten million numbers (a city of 8.5 million needs more than a million). Provinces
+# sharing a prefix share one counter, so numbers stay unique. Approximate: nothing checks them.
 CMND_PREFIX: dict[str, str] = {
-    "001": "01", "002": "07", "004": "08", "006": "095", "008": "07", "010": "06", "011": "04", "012": "04",
+    "001": "01", "002": "07", "004": "08", "006": "09", "008": "07", "010": "06", "011": "04", "012": "04",
     "014": "05", "015": "06", "017": "11", "019": "09", "020": "08", "022": "10", "024": "12", "025": "13",
     "026": "13", "027": "12", "030": "14", "031": "03", "033": "14", "034": "15", "035": "16", "036": "16",
     "037": "16", "038": "17", "040": "18", "042": "18", "044": "19", "045": "19", "046": "19", "048": "20",
     "049": "20", "051": "21", "052": "21", "054": "22", "056": "22", "058": "26", "060": "26", "062": "23",
-    "064": "23", "066": "24", "067": "245", "068": "25", "070": "285", "072": "29", "074": "280", "075": "27",
+    "064": "23", "066": "24", "067": "24", "068": "25", "070": "28", "072": "29", "074": "28", "075": "27",
     "077": "27", "079": "02", "080": "30", "082": "31", "083": "32", "084": "33", "086": "33", "087": "34",
     "089": "35", "091": "37", "092": "36", "093": "36", "094": "36", "095": "38", "096": "38",
 }  # fmt: skip
@@ -96,7 +98,7 @@ def all_communes() -> tuple[Commune, ...]:
     converter = json.loads((data / "converter_2025.json").read_text(encoding="utf-8"))
 
     # Old units per (new province key, new ward key), as old province codes with a share each.
-    contributions: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    contributions: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for province_key, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for ward_key, olds in wards.items():
             for old in olds:
@@ -109,7 +111,7 @@ def all_communes() -> tuple[Commune, ...]:
 
     communes = []
     for province_code, province, province_key, code, name, ward_key, ward_type in current:
-        origin = contributions.get((province_key, ward_key)) or Counter({"0" + province_code: 1.0})
+        origin = contributions.get((province_key, ward_key)) or {"0" + province_code: 1.0}
         codes = tuple(sorted(origin))
         communes.append(
             Commune(

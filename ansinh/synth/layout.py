@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from ansinh.synth.lists import BeneficiaryLists, ListRow
+from ansinh.synth.rows import BeneficiaryLists, ListRow
 
 Layout = Literal["standard", "sex_split"]
 ListFormat = Literal["xlsx", "csv"]
@@ -58,7 +58,7 @@ TRUTH_SCHEMA = pa.schema(
         ("in_registry", pa.bool_()), ("died", pa.bool_()), ("moved", pa.bool_()), ("mistakes", pa.string()),
         ("date_format", pa.string()), ("listed_full_name", pa.string()), ("true_full_name", pa.string()),
         ("true_date_of_birth", pa.string()), ("true_sex", pa.string()), ("true_commune_code", pa.string()),
-        ("listed_commune_code", pa.string()),
+        ("listed_commune_code", pa.string()), ("listed_id", pa.string()), ("listed_birth", pa.string()),
     ]
 )  # fmt: skip
 
@@ -119,7 +119,9 @@ def _lines(category: str, rows: Sequence[ListRow], lists: BeneficiaryLists, layo
     if len(lists.province_names) == 1:
         place = lists.province_names[0].removeprefix("Thành phố ").removeprefix("Tỉnh ")
     signed = lists.as_of.replace(day=1)
-    yield _Line("signature", [(7, f"{place}, ngày {signed.day:02d} tháng {signed.month:02d} năm {signed.year}")], [(7, 11)])
+    yield _Line(
+        "signature", [(7, f"{place}, ngày {signed.day:02d} tháng {signed.month:02d} năm {signed.year}")], [(7, 11)]
+    )
     yield _Line("signature", [(1, "NGƯỜI LẬP BIỂU"), (4, "TRƯỞNG PHÒNG VĂN HÓA - XÃ HỘI"), (7, "TM. ỦY BAN NHÂN DÂN")],
                 [(1, 2), (4, 6), (7, 11)])  # fmt: skip
     yield _Line("signature", [(7, "CHỦ TỊCH")], [(7, 11)])
@@ -144,18 +146,14 @@ def _data_cells(number: int, row: ListRow, layout: Layout) -> list[tuple[int, An
 def _title_lines(category: str, lists: BeneficiaryLists) -> list[_Line]:
     province = lists.province_names[0].upper() if len(lists.province_names) == 1 else "CÁC TỈNH, THÀNH PHỐ"
     decided = lists.as_of.replace(day=1)
+    decision = 1000 + 37 * len(category)
     last = len(COLUMNS["standard"]) - 1
     return [
         _Line("title", [(0, "ỦY BAN NHÂN DÂN"), (6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")], [(0, 3), (6, last)]),
         _Line("title", [(0, province), (6, "Độc lập - Tự do - Hạnh phúc")], [(0, 3), (6, last)]),
         _Line("blank", [], []),
         _Line("title", [(0, TITLES[category])], [(0, last)]),
-        _Line(
-            "title",
-            [(0, f"(Kèm theo Quyết định số {1000 + len(category) * 37}/QĐ-UBND ngày {decided:%d/%m/%Y} "
-                 "của Ủy ban nhân dân)")],
-            [(0, last)],
-        ),  # fmt: skip
+        _Line("title", [(0, f"(Kèm theo Quyết định số {decision}/QĐ-UBND ngày {decided:%d/%m/%Y})")], [(0, last)]),
         _Line("title", [(0, f"Kỳ chi trả: tháng {lists.as_of.month:02d} năm {lists.as_of.year}")], [(0, last)]),
         _Line("blank", [], []),
     ]
@@ -169,6 +167,8 @@ def _truth_record(file: str, sheet_row: int, data_row: int, row: ListRow) -> dic
         "listed_full_name": row.full_name, "true_full_name": row.true_full_name,
         "true_date_of_birth": row.true_date_of_birth, "true_sex": row.true_sex,
         "true_commune_code": row.true_commune_code, "listed_commune_code": row.commune_code,
+        "listed_id": None if row.id_value is None else str(row.id_value),
+        "listed_birth": row.birth.isoformat() if isinstance(row.birth, date) else str(row.birth),
     }  # fmt: skip
 
 
@@ -185,13 +185,19 @@ class _Formats:
         self.signature = workbook.add_format({"bold": True, "align": "center", "font_name": "Times New Roman"})
 
 
-def _write_cell(sheet: Worksheet, row: int, column: int, value: Any, fmt: Any, formats: _Formats) -> None:
-    if value is None or value == "":
+def _write_cell(sheet: Worksheet, row: int, column: int, value: Any, *, fmt: Any, formats: _Formats) -> None:
+    kind = type(value)
+    if kind is str:
+        if value:
+            sheet.write_string(row, column, value, fmt)
+        else:
+            sheet.write_blank(row, column, None, fmt)
+    elif kind is int:
+        sheet.write_number(row, column, value, formats.amount if column == _AMOUNT_COLUMN else fmt)
+    elif value is None:
         sheet.write_blank(row, column, None, fmt)
     elif isinstance(value, date):
         sheet.write_datetime(row, column, datetime(value.year, value.month, value.day), formats.date)
-    elif isinstance(value, int):
-        sheet.write_number(row, column, value, formats.amount if column == _AMOUNT_COLUMN else fmt)
     else:
         sheet.write_string(row, column, str(value), fmt)
 
@@ -252,6 +258,10 @@ def write_xlsx(path: Path, category: str, lists: BeneficiaryLists, layout: Layou
 
 def _write_line(sheet: Worksheet, row: int, line: _Line, line_format: dict[str, Any], formats: _Formats) -> None:
     fmt = line_format.get(line.kind)
+    if line.kind == "data":  # the bulk of the file: every column given, in order, no merges
+        for column, value in line.cells:
+            _write_cell(sheet, row, column, value, fmt=fmt, formats=formats)
+        return
     merged = {first: last for first, last in line.merges}
     bordered = line.kind in {"data", "heading", "subtotal", "total"}
     cells = dict(line.cells)
@@ -261,7 +271,7 @@ def _write_line(sheet: Worksheet, row: int, line: _Line, line_format: dict[str, 
         if column in merged:
             sheet.merge_range(row, column, row, merged[column], value, fmt)
         else:
-            _write_cell(sheet, row, column, value, fmt, formats)
+            _write_cell(sheet, row, column, value, fmt=fmt, formats=formats)
 
 
 def write_csv(path: Path, category: str, lists: BeneficiaryLists, layout: Layout = "standard") -> list[dict[str, Any]]:

@@ -12,77 +12,21 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ansinh.synth.categories import CATEGORIES, MAX_AGE, SHARES, amount_and_note, propensity_table
+from ansinh.synth.categories import CATEGORIES, MAX_AGE, SHARES, propensity_table
 from ansinh.synth.geography import Commune, all_communes, resolve_provinces
-from ansinh.synth.mistakes import (
-    Rates,
-    drop_middle_name,
-    has_old_tone_variant,
-    old_tone_placement,
-    strip_diacritics,
-    typo,
-    wrong_digit,
-)
+from ansinh.synth.mistakes import Rates
 from ansinh.synth.population import AS_OF, POPULATION_COLUMNS, PopulationGenerator
-
-_BANKS = (("Agribank", 13), ("Vietcombank", 13), ("VietinBank", 12), ("BIDV", 14), ("NHCSXH", 14), ("MB", 12))
-
-
-@dataclass(slots=True)
-class ListRow:
-    """One data row of a list: what the file shows, and the truth about it."""
-
-    category: str
-    full_name: str
-    birth: date | int | str  # a date cell, a year number, or text
-    sex: str  # "Nam" or "Nữ", as lists write it
-    id_value: str | int | None  # an int is an ID typed as a number
-    province_code: str
-    commune_code: str
-    commune_name: str
-    hamlet: str
-    amount: int | str
-    account: str
-    bank: str
-    note: str
-    blank_before: bool
-    person_key: str
-    citizen_id: str | None  # the person's registry ID; None when not in the registry
-    in_registry: bool
-    died: bool
-    moved: bool
-    mistakes: tuple[str, ...]
-    date_format: str  # date_cell, text or year
-    true_full_name: str
-    true_date_of_birth: str
-    true_sex: str
-    true_commune_code: str
-    true_address: str
-    true_old_id: str | None
-
-
-@dataclass(slots=True)
-class BeneficiaryLists:
-    """Rows per category, in file order (by province, commune and hamlet)."""
-
-    rows: dict[str, list[ListRow]]
-    province_names: tuple[str, ...]
-    as_of: date
-    seed: int
-
-    def __len__(self) -> int:
-        return sum(len(rows) for rows in self.rows.values())
+from ansinh.synth.rows import BeneficiaryLists, ListRow, chances_for, render_row
 
 
 def ages(date_of_birth: pa.Array | pa.ChunkedArray, as_of: date) -> np.ndarray:
-    """Whole years at `as_of` from YYYY-MM-DD, YYYY-MM or YYYY strings (missing ones count as very old)."""
+    """Whole years at `as_of` from YYYY-MM-DD, YYYY-MM or YYYY strings (a missing one reads as 1900)."""
     filled = pc.fill_null(date_of_birth, "1900")
     year = pc.cast(pc.utf8_slice_codeunits(filled, 0, 4), pa.int64()).to_numpy()
     month_day = pc.utf8_slice_codeunits(filled, 5, 10)
@@ -140,23 +84,6 @@ class _Reservoir:
             return None
         keep = np.sort(np.argsort(-self.keys, kind="stable")[:count])
         return self.table.take(pa.array(keep))
-
-
-@dataclass(frozen=True, slots=True)
-class _Chances:
-    """Per-row probabilities raised so that the share of all rows meets each rate."""
-
-    dropped_middle: float
-    old_tone: float
-    swap: float
-    household: float
-    old_id: float
-    wrong_digit: float
-    as_number: float
-
-
-def _chance(rate: float, eligible_share: float) -> float:
-    return min(1.0, rate / eligible_share) if eligible_share > 0 else 0.0
 
 
 class ListBuilder:
@@ -226,6 +153,7 @@ class ListBuilder:
         if self._weight is None:
             self._calibrate(age)
         keys = self._keys(age, rng)
+        keys[table["date_of_birth"].is_null().to_numpy(zero_copy_only=False)] = -np.inf  # age unknown: not drawn
         dead = table["date_of_death"].is_valid().to_numpy(zero_copy_only=False)
         table = table.append_column("household_mate", _household_mates(table["address"], table["citizen_id"], rng))
         self._alive.offer(table, np.where(dead, -np.inf, keys))
@@ -245,10 +173,16 @@ class ListBuilder:
                 f"the population is too small for {self.rows_wanted} beneficiaries: "
                 "use a larger population or fewer beneficiaries"
             )
-        parts = [_flagged(alive, True, False), _flagged(dead, True, True), _flagged(self._absent_people(), False, False)]
-        people = pa.concat_tables([p for p in parts if p is not None and len(p)]) if any(
-            p is not None and len(p) for p in parts
-        ) else None
+        parts = [
+            _flagged(alive, True, False),
+            _flagged(dead, True, True),
+            _flagged(self._absent_people(), False, False),
+        ]
+        people = (
+            pa.concat_tables([p for p in parts if p is not None and len(p)])
+            if any(p is not None and len(p) for p in parts)
+            else None
+        )
         rng = np.random.default_rng([self.seed, 3])
         if people is None:
             return BeneficiaryLists({c: [] for c in self.categories}, self._province_names(), self.as_of, self.seed)
@@ -309,7 +243,7 @@ class ListBuilder:
         in_registry = people["in_registry"].to_numpy(zero_copy_only=False)
         moves = (rng.random(count) < self.rates.moved) & in_registry
 
-        chances = self._chances(records, age)
+        chances = chances_for(records, self.rates)
         text_rng = random.Random(f"ansinh-synth:{self.seed}:rows")
         rows: dict[str, list[tuple[tuple[str, str, str, float], ListRow]]] = {c: [] for c in self.categories}
         for index, person in enumerate(records):
@@ -323,149 +257,21 @@ class ListBuilder:
                 if category_index is None:
                     continue
                 category = self.categories[int(category_index)]
-                row = self._row(person, category, int(age[index]), person_key, home, listed, chances, text_rng)
+                row = render_row(
+                    person,
+                    rates=self.rates,
+                    category=category,
+                    age=int(age[index]),
+                    person_key=person_key,
+                    home=home,
+                    listed=listed,
+                    chances=chances,
+                    rng=text_rng,
+                )
                 order = (row.province_code, row.commune_code, row.hamlet, text_rng.random())
                 rows[category].append((order, row))
         ordered = {c: [row for _, row in sorted(items, key=lambda item: item[0])] for c, items in rows.items()}
         return BeneficiaryLists(ordered, self._province_names(), self.as_of, self.seed)
-
-    def _chances(self, records: list[dict[str, object]], age: np.ndarray) -> _Chances:
-        rates = self.rates
-        count = max(len(records), 1)
-        middle = sum(1 for p in records if len(str(p["full_name"]).split(" ")) >= 3) / count
-        born = [str(p["date_of_birth"] or "") for p in records]
-        early = sum(1 for b in born if b[:4] < "1960") / count
-        swappable = sum(1 for b in born if len(b) == 10 and int(b[8:]) <= 12 and b[8:] != b[5:7]) / count
-        swappable *= 1 - rates.year_only * early
-        shown = 1 - rates.missing_id
-        mates = sum(1 for p in records if p["household_mate"]) / count
-        old = sum(1 for p in records if p["old_id"]) / count
-        return _Chances(
-            dropped_middle=_chance(rates.dropped_middle_name, middle),
-            old_tone=rates.old_tone_placement,
-            swap=_chance(rates.day_month_swapped, swappable),
-            household=_chance(rates.household_member_id, shown * mates),
-            old_id=_chance(rates.old_id, (shown - rates.household_member_id) * old),
-            wrong_digit=_chance(rates.wrong_digit, shown),
-            as_number=_chance(rates.id_as_number, shown),
-        )
-
-    def _row(
-        self,
-        person: dict[str, object],
-        category: str,
-        age: int,
-        person_key: str,
-        home: Commune | None,
-        listed: Commune | None,
-        chances: _Chances,
-        rng: random.Random,
-    ) -> ListRow:
-        rates = self.rates
-        mistakes: list[str] = []
-        true_name = str(person["full_name"] or "")
-        name = true_name
-        strip = rng.random() < rates.missing_diacritics
-        if rng.random() < chances.dropped_middle and (shorter := drop_middle_name(name, rng)):
-            name = shorter
-            mistakes.append("dropped_middle_name")
-        if rng.random() < rates.typo:
-            name = typo(name, rng, survive_stripping=strip)
-            mistakes.append("typo")
-        if not strip and has_old_tone_variant(name) and rng.random() < chances.old_tone:
-            name = old_tone_placement(name)
-            mistakes.append("old_tone_placement")
-        if strip:
-            name = strip_diacritics(name)
-            mistakes.append("missing_diacritics")
-        if rng.random() < rates.upper_case:
-            name = name.upper()
-            mistakes.append("upper_case")
-
-        true_birth = str(person["date_of_birth"] or "")
-        birth, date_format = self._birth(true_birth, chances, rng, mistakes)
-        id_value = self._id(person, chances, rng, mistakes)
-
-        hamlet = _hamlet(str(person["address"] or ""))
-        if listed is not home and listed is not None:
-            hamlet = rng.choice(listed.hamlets)
-            mistakes.append("moved")
-        amount_value, note = amount_and_note(category, age, rng)
-        amount: int | str = amount_value
-        if rng.random() < rates.amount_as_text:
-            amount = f"{amount_value:,}".replace(",", ".")
-            mistakes.append("amount_as_text")
-        bank, account = "", ""
-        if rng.random() < (0.6 if category == "meritorious" else 0.25):
-            bank, digits = rng.choice(_BANKS)
-            account = str(rng.randrange(1, 10)) + "".join(rng.choice("0123456789") for _ in range(digits - 1))
-        in_registry = bool(person["in_registry"])
-        return ListRow(
-            category=category,
-            full_name=name,
-            birth=birth,
-            sex="Nữ" if person["sex"] == "F" else "Nam",
-            id_value=id_value,
-            province_code=listed.province_code if listed else str(person["province_code"] or ""),
-            commune_code=listed.code if listed else str(person["commune_code"] or ""),
-            commune_name=listed.name if listed else "",
-            hamlet=hamlet,
-            amount=amount,
-            account=account,
-            bank=bank,
-            note=note,
-            blank_before=rng.random() < rates.blank_row,
-            person_key=person_key,
-            citizen_id=str(person["citizen_id"]) if in_registry else None,
-            in_registry=in_registry,
-            died=bool(person["died"]),
-            moved="moved" in mistakes,
-            mistakes=tuple(mistakes),
-            date_format=date_format,
-            true_full_name=true_name,
-            true_date_of_birth=true_birth,
-            true_sex=str(person["sex"] or ""),
-            true_commune_code=str(person["commune_code"] or ""),
-            true_address=str(person["address"] or ""),
-            true_old_id=str(person["old_id"]) if person["old_id"] else None,
-        )
-
-    def _birth(
-        self, true_birth: str, chances: _Chances, rng: random.Random, mistakes: list[str]
-    ) -> tuple[date | int | str, str]:
-        if len(true_birth) != 10:  # the registry itself holds only a year or a month
-            return true_birth, "text"
-        born = date.fromisoformat(true_birth)
-        if born.year < 1960 and rng.random() < self.rates.year_only:
-            mistakes.append("year_only")
-            return born.year, "year"
-        if born.day <= 12 and born.day != born.month and rng.random() < chances.swap:
-            born = date(born.year, born.day, born.month)
-            mistakes.append("day_month_swapped")
-        if rng.random() < self.rates.excel_date_cells:
-            return born, "date_cell"
-        return born.strftime("%d/%m/%Y"), "text"
-
-    def _id(self, person: dict[str, object], chances: _Chances, rng: random.Random, mistakes: list[str]) -> str | int | None:
-        if rng.random() < self.rates.missing_id:
-            mistakes.append("missing_id")
-            return None
-        number = str(person["citizen_id"] or "")
-        if person["household_mate"] and rng.random() < chances.household:
-            number = str(person["household_mate"])
-            mistakes.append("household_member_id")
-        elif person["old_id"] and rng.random() < chances.old_id:
-            number = str(person["old_id"])
-            mistakes.append("old_id")
-        if not number:
-            return None
-        if rng.random() < chances.wrong_digit:
-            number = wrong_digit(number, rng)
-            mistakes.append("wrong_digit")
-        if rng.random() < chances.as_number:
-            mistakes.append("id_as_number")
-            return int(number)
-        return number
 
 
 def _draw(probabilities: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -497,12 +303,6 @@ def _flagged(table: pa.Table | None, in_registry: bool, died: bool) -> pa.Table 
     count = len(table)
     table = table.append_column("in_registry", pa.array(np.full(count, in_registry)))
     return table.append_column("died", pa.array(np.full(count, died)))
-
-
-def _hamlet(address: str) -> str:
-    """The hamlet or residential group of a generated address ("Số 12, Thôn 3, Xã X, Tỉnh Y")."""
-    parts = address.split(", ")
-    return parts[1] if len(parts) >= 4 else ""
 
 
 def generate_lists(

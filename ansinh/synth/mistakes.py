@@ -64,7 +64,7 @@ class Rates:
     @classmethod
     def none(cls) -> Rates:
         """Clean lists: every mistake off (dates stay half as Excel date cells)."""
-        return cls(**{f.name: 0.0 for f in fields(cls)} | {"excel_date_cells": 0.5})  # type: ignore[arg-type]
+        return cls(**{f.name: 0.0 for f in fields(cls)} | {"excel_date_cells": 0.5})
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)

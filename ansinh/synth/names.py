@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 # (name, percent in the north, percent in the south)
 _FAMILY: tuple[tuple[str, float, float], ...] = (
@@ -93,23 +94,20 @@ def family_strings(indices: np.ndarray) -> pa.Array:
     return _FAMILY_NAMES.take(pa.array(indices))
 
 
-def full_names(
-    rng: np.random.Generator, family: np.ndarray, female: np.ndarray, birth_year: np.ndarray
-) -> pa.Array:
+def full_names(rng: np.random.Generator, family: np.ndarray, female: np.ndarray, birth_year: np.ndarray) -> pa.Array:
     """Full names "Family Middle [Middle] Given" for people of the given sex and birth year."""
     size = len(family)
     young = birth_year >= 1975
-    parts: list[pa.Array] = [family_strings(family)]
 
     middle = [np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)]
     for sex in (0, 1):
         for cohort in (0, 1):
             middle[sex] = np.where(
-                young == bool(cohort), rng.choice(len(_MIDDLE_P[sex][cohort]), size=size, p=_MIDDLE_P[sex][cohort]),
+                young == bool(cohort),
+                rng.choice(len(_MIDDLE_P[sex][cohort]), size=size, p=_MIDDLE_P[sex][cohort]),
                 middle[sex],
             )
     middle_text = _pick(female, _MIDDLE_NAMES[0].take(pa.array(middle[0])), _MIDDLE_NAMES[1].take(pa.array(middle[1])))
-    parts.append(middle_text)
 
     # One name in eight (one in four young women) carries a second middle name; a few have none.
     second_p = np.where(female & young, 0.25, np.where(young, 0.10, 0.04))
@@ -119,15 +117,13 @@ def full_names(
     given_f = _GIVEN_NAMES[1].take(pa.array(rng.choice(len(_GIVEN_F), size=size, p=_GIVEN_P[1])))
     given = _pick(female, given_m, given_f)
     # A second middle name equal to the first or to the given name reads wrong: drop it then.
-    second &= np.asarray(pa.compute.not_equal(second_text, middle_text)) & np.asarray(
-        pa.compute.not_equal(second_text, given)
-    )
+    second &= np.asarray(pc.not_equal(second_text, middle_text)) & np.asarray(pc.not_equal(second_text, given))
     no_middle = rng.random(size) < 0.01
-    with_second = pa.compute.binary_join_element_wise(family_strings(family), middle_text, second_text, given, " ")
-    with_one = pa.compute.binary_join_element_wise(family_strings(family), middle_text, given, " ")
-    without = pa.compute.binary_join_element_wise(family_strings(family), given, " ")
+    with_second = pc.binary_join_element_wise(family_strings(family), middle_text, second_text, given, " ")
+    with_one = pc.binary_join_element_wise(family_strings(family), middle_text, given, " ")
+    without = pc.binary_join_element_wise(family_strings(family), given, " ")
     return _pick(pa.array(no_middle), _pick(pa.array(second), with_one, with_second), without)
 
 
 def _pick(condition: np.ndarray | pa.Array, if_false: pa.Array, if_true: pa.Array) -> pa.Array:
-    return pa.compute.if_else(pa.array(condition) if isinstance(condition, np.ndarray) else condition, if_true, if_false)
+    return pc.if_else(pa.array(condition) if isinstance(condition, np.ndarray) else condition, if_true, if_false)

@@ -52,7 +52,7 @@ def _coprime_multipliers(rng: np.random.Generator, size: int) -> np.ndarray:
 
 def _scramble(counter: np.ndarray, a: np.ndarray, b: np.ndarray, digits: np.ndarray | int) -> np.ndarray:
     """A bijection of [0, 10^digits): affine, digits reversed, affine again, so consecutive counters look random."""
-    modulus = np.asarray(10**np.asarray(digits, dtype=np.int64), dtype=np.int64)
+    modulus = np.asarray(10 ** np.asarray(digits, dtype=np.int64), dtype=np.int64)
     value = (a * counter + b) % modulus
     reversed_ = np.zeros_like(value)
     for _ in range(int(np.max(digits)) if np.size(digits) else 0):
@@ -60,7 +60,7 @@ def _scramble(counter: np.ndarray, a: np.ndarray, b: np.ndarray, digits: np.ndar
         reversed_ = np.where(keep, reversed_ * 10 + value % 10, reversed_)
         value = np.where(keep, value // 10, value)
         modulus = np.where(keep, modulus // 10, modulus)
-    modulus = np.asarray(10**np.asarray(digits, dtype=np.int64), dtype=np.int64)
+    modulus = np.asarray(10 ** np.asarray(digits, dtype=np.int64), dtype=np.int64)
     return (b * 7 + a * reversed_ + 1) % modulus
 
 
@@ -233,10 +233,14 @@ class PopulationGenerator:
         role[(role == _CHILD) & (head_age < 55) & (rng.random(rows) < 0.12)] = _PARENT
         spouse_age = head_age + np.where(head_male, -3, 3) + np.round(rng.normal(0, 3, rows)).astype(np.int64)
         child_age = head_age - rng.integers(20, 39, rows)
-        child_age = np.where(child_age < 0, (rng.random(rows) * np.maximum(head_age - 17, 1)).astype(np.int64), child_age)
+        child_age = np.where(
+            child_age < 0, (rng.random(rows) * np.maximum(head_age - 17, 1)).astype(np.int64), child_age
+        )
         parent_age = np.minimum(head_age + rng.integers(20, 33, rows), 102)
         age = np.select(
-            [role == _HEAD, role == _SPOUSE, role == _CHILD], [head_age, np.maximum(spouse_age, 18), child_age], parent_age
+            [role == _HEAD, role == _SPOUSE, role == _CHILD],
+            [head_age, np.maximum(spouse_age, 18), child_age],
+            parent_age,
         )
         male = np.select(
             [role == _HEAD, role == _SPOUSE, role == _CHILD],

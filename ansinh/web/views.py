@@ -45,15 +45,33 @@ def cards_for(user: User) -> list[Card]:
     cards: list[Card] = []
     if has_role(user, *REGISTRY_READER_ROLES):
         cards.append(
-            Card(_("Beneficiaries"), reverse("registry:person_list"), _("People on the lists of your area"),
-                 person_list(user=user).count())
+            Card(
+                _("Beneficiaries"),
+                reverse("registry:person_list"),
+                _("People on the lists of your area"),
+                person_list(user=user).count(),
+            )
         )
     if has_role(user, RoleSlug.PAYMENT_AGENT):
-        cards.append(Card(_("Deliveries"), reverse("jobs:list"), _("Payment lists for your organisation appear here once a cycle is exported.")))
+        cards.append(
+            Card(
+                _("Deliveries"),
+                reverse("jobs:list"),
+                _("Payment lists for your organisation appear here once a cycle is exported."),
+            )
+        )
     if has_role(user, RoleSlug.INSURANCE_OFFICER, RoleSlug.COLLECTION_AGENT):
-        cards.append(Card(_("Communes in your area"), reverse("home"), _("Voluntary social insurance work by commune"),
-                          area_communes(user).count()))
-    cards.append(Card(_("Background jobs"), reverse("jobs:list"), _("Imports, matching and payment runs with their progress")))
+        cards.append(
+            Card(
+                _("Communes in your area"),
+                reverse("home"),
+                _("Voluntary social insurance work by commune"),
+                area_communes(user).count(),
+            )
+        )
+    cards.append(
+        Card(_("Background jobs"), reverse("jobs:list"), _("Imports, matching and payment runs with their progress"))
+    )
     if can_read_audit(user):
         cards.append(Card(_("Audit trail"), reverse("audit:list"), _("Who changed or viewed what, and when")))
     return cards

@@ -1,0 +1,244 @@
+"""Importing a beneficiary list: stage it as a batch, then commit its valid rows, each step one transaction.
+
+`batch_import` does both in one pass (the command line); `batch_stage` and `batch_commit` are the two
+steps the web flow shows, with a person checking the counts and problems (and the column mapping)
+between them. Committing twice does nothing the second time.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ansinh.access.models import User
+from ansinh.audit.services import AuditEvent, audit_record
+from ansinh.geo.models import Commune
+from ansinh.imports.commit import CHUNK, Committer, Counts, RowState
+from ansinh.imports.models import ImportBatch, ImportRow
+from ansinh.imports.validation import RowValidator, StagedRow, from_reader
+from ansinh.reader import ListFile, read_list
+from ansinh.registry.models import Subgroup
+
+Progress = Callable[[int], None]
+
+
+def _columns(listing: ListFile) -> list[dict[str, Any]]:
+    return [{"index": c.index, "letter": c.letter, "header": c.header_text, "field": c.field} for c in listing.columns]
+
+
+def _column_names(listing: ListFile) -> dict[str, str]:
+    return {c.field: f"{c.header_text} ({c.letter})" for c in listing.columns if c.field}
+
+
+def _chunks(items: Iterable[StagedRow], size: int = CHUNK) -> Iterator[list[StagedRow]]:
+    chunk: list[StagedRow] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _keep_file(path: Path, batch: ImportBatch) -> None:
+    """Keep the uploaded file beside the batch, so its rows can be read again with another mapping."""
+    target = Path(settings.MEDIA_ROOT) / "imports" / f"{batch.pk}-{Path(batch.file_name).name}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if path.resolve() != target.resolve():
+        shutil.copyfile(path, target)
+    batch.file.name = str(target.relative_to(settings.MEDIA_ROOT))
+
+
+def _new_batch(
+    *, user: User, listing: ListFile, file_name: str, category: str, default_commune: Commune | None
+) -> ImportBatch:
+    return ImportBatch.objects.create(
+        file_name=file_name,
+        sheet=listing.sheet or "",
+        category=category,
+        default_commune=default_commune,
+        header_row=listing.header_row,
+        columns=_columns(listing),
+        created_by=user,
+    )
+
+
+def _row_model(batch: ImportBatch, staged: StagedRow, state: RowState | None) -> ImportRow:
+    outcome = state.outcome if state else (ImportRow.Outcome.PENDING if staged.valid else ImportRow.Outcome.INVALID)
+    return ImportRow(
+        batch=batch,
+        data_row=staged.data_row,
+        sheet_row=staged.sheet_row,
+        values=staged.values,
+        raw=staged.raw,
+        problems=state.problems if state else staged.problems,
+        commune_id=staged.commune_id,
+        outcome=outcome,
+        person_id=state.person_id if state else None,
+        benefit_id=state.benefit_id if state else None,
+    )
+
+
+def _state(staged: StagedRow, row_id: int | None = None) -> RowState:
+    assert staged.commune_id is not None
+    return RowState(row_id, staged.data_row, staged.values, staged.problems, staged.commune_id)
+
+
+def _counts(batch: ImportBatch) -> Counts:
+    counts = Counts()
+    for outcome, problems in batch.rows.values_list("outcome", "problems").iterator(chunk_size=5000):
+        counts.rows += 1
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+        counts.warnings += any(p["level"] == "warning" for p in problems)
+    return counts
+
+
+def _finish(batch: ImportBatch, *, user: User, committer: Committer | None, listing: ListFile | None) -> Counts:
+    if listing is not None:
+        batch.file_problems = [{**from_reader(p), "sheet_row": p.sheet_row} for p in listing.problems]
+    batch.communes.set(Commune.objects.filter(pk__in=batch.rows.exclude(commune=None).values("commune_id")))
+    counts = _counts(batch)
+    batch.counts = asdict(counts)
+    if committer is not None:
+        batch.status, batch.committed_at = ImportBatch.Status.COMMITTED, timezone.now()
+    batch.save()
+    events = [
+        AuditEvent.about(batch, "commit" if committer else "stage", after={**batch.counts, "file": batch.file_name})
+    ]
+    if committer is not None:
+        # One entry per chunk of created records; each row's values stay in the batch, linked to its person.
+        events += [
+            AuditEvent(action="create", object_type="registry.person", object_ids=ids, after={"batch": batch.pk})
+            for ids in _slices(committer.created_people)
+        ]
+        events += [
+            AuditEvent(action="create", object_type="registry.benefit", object_ids=ids, after={"batch": batch.pk})
+            for ids in _slices(committer.created_benefits)
+        ]
+    audit_record(actor=user, entries=events)
+    return counts
+
+
+def _slices(ids: list[int], size: int = 20_000) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _subgroups() -> dict[str, int]:
+    return dict(Subgroup.objects.values_list("code", "pk"))
+
+
+def _open(path: Path, *, sheet: str | None, mapping: dict[int, str | None] | None) -> ListFile:
+    return read_list(path, sheet=sheet, mapping=mapping)
+
+
+def batch_import(
+    *,
+    user: User,
+    path: Path,
+    category: str,
+    default_commune: Commune | None = None,
+    sheet: str | None = None,
+    file_name: str | None = None,
+    progress: Progress | None = None,
+) -> tuple[ImportBatch, Counts]:
+    """Stage and commit a file in one pass and one transaction. Raises UnreadableFile (nothing written)."""
+    with _open(path, sheet=sheet, mapping=None) as listing, transaction.atomic():
+        batch = _new_batch(
+            user=user,
+            listing=listing,
+            file_name=file_name or path.name,
+            category=category,
+            default_commune=default_commune,
+        )
+        validator = RowValidator(category=category, default_commune=default_commune, columns=_column_names(listing))
+        committer = Committer(batch=batch, subgroups=_subgroups())
+        done = 0
+        for chunk in _chunks(validator.stage(row) for row in listing.rows):
+            states = {s.data_row: _state(s) for s in chunk if s.valid}
+            committer.commit_chunk(list(states.values()))
+            ImportRow.objects.bulk_create([_row_model(batch, s, states.get(s.data_row)) for s in chunk])
+            done += len(chunk)
+            if progress:
+                progress(done)
+        _keep_file(path, batch)
+        return batch, _finish(batch, user=user, committer=committer, listing=listing)
+
+
+def batch_stage(
+    *,
+    user: User,
+    path: Path,
+    category: str,
+    default_commune: Commune | None = None,
+    sheet: str | None = None,
+    mapping: dict[int, str | None] | None = None,
+    file_name: str | None = None,
+    progress: Progress | None = None,
+) -> ImportBatch:
+    """Read and validate a file into a batch without touching the registry. Raises UnreadableFile."""
+    with _open(path, sheet=sheet, mapping=mapping) as listing, transaction.atomic():
+        batch = _new_batch(
+            user=user,
+            listing=listing,
+            file_name=file_name or path.name,
+            category=category,
+            default_commune=default_commune,
+        )
+        validator = RowValidator(category=category, default_commune=default_commune, columns=_column_names(listing))
+        done = 0
+        for chunk in _chunks(validator.stage(row) for row in listing.rows):
+            ImportRow.objects.bulk_create([_row_model(batch, s, None) for s in chunk])
+            done += len(chunk)
+            if progress:
+                progress(done)
+        _keep_file(path, batch)
+        _finish(batch, user=user, committer=None, listing=listing)
+        return batch
+
+
+def batch_commit(*, user: User, batch_id: int, progress: Progress | None = None) -> Counts:
+    """Commit a staged batch's valid rows; invalid rows stay in the batch. A second call changes nothing."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != ImportBatch.Status.STAGED:
+            return Counts(**batch.counts)
+        committer = Committer(batch=batch, subgroups=_subgroups())
+        pending = batch.rows.filter(outcome=ImportRow.Outcome.PENDING).order_by("data_row")
+        done = 0
+        for chunk in _model_chunks(pending):
+            states = [RowState(r.pk, r.data_row, r.values, r.problems, r.commune_id) for r in chunk if r.commune_id]
+            committer.commit_chunk(states)
+            by_id = {s.row_id: s for s in states}
+            for row in chunk:
+                state = by_id[row.pk]
+                row.outcome, row.person_id, row.benefit_id, row.problems = (
+                    state.outcome,
+                    state.person_id,
+                    state.benefit_id,
+                    state.problems,
+                )
+            ImportRow.objects.bulk_update(chunk, ["outcome", "person", "benefit", "problems"], batch_size=1000)
+            done += len(chunk)
+            if progress:
+                progress(done)
+        return _finish(batch, user=user, committer=committer, listing=None)
+
+
+def _model_chunks(rows: Any, size: int = CHUNK) -> Iterator[list[ImportRow]]:
+    chunk: list[ImportRow] = []
+    for row in rows.iterator(chunk_size=size):
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
