@@ -43,7 +43,7 @@ _RULES: list[tuple[str, str]] = [
         "account_number",
     ),
     (r"(ten )?ngan hang( .*)?|bank( name)?|noi mo (tai khoan|tk)", "bank"),
-    (r"ho( va)? (chu )?(dem|lot)|ho dem|ho lot|ho|family name|surname", "family_middle_name"),
+    (r"ho( va)? (ten |chu )?(dem|lot)|ho dem|ho lot|ho|family name|surname", "family_middle_name"),
     (
         r"(ho )?(va )?ten( doi tuong| nguoi huong( .*)?| nguoi cao tuoi| nguoi khuyet tat| tre em)?|ho ten( .*)?"
         r"|ho va ten( .*)?|ten doi tuong( .*)?|full name|name|beneficiary( name)?",

@@ -224,7 +224,8 @@ class RowReader:
             if fills or active:
                 self._fill_merged(sheet_row, cells, active)
             name = cells[name_col] if name_col is not None else ""
-            if type(name) is str and name[:1].isalpha() and name != name_header:
+            # A name starts with a letter and has more than one ("B" is a column-letter row).
+            if type(name) is str and name[:1].isalpha() and name[1:2] and name != name_header:
                 if id_col is not None and cells[id_col] != "":
                     yield self._data_row(sheet_row, cells)
                     continue

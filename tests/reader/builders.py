@@ -31,7 +31,9 @@ def official_xlsx(path: Path) -> Path:
     ws.merge_range("A4:N4", OFFICIAL_TITLE[3])
     ws.merge_range("A5:N5", "(Kèm theo Quyết định số 123/QĐ-UBND ngày 01/7/2024 của UBND xã)")
     for col, text in zip(
-        "ABEFGHIL", ["TT", "Họ và tên", "Số CCCD/CMND", "Mã xã", "Địa chỉ", "Loại đối tượng", "Hệ số", "Ghi chú"]
+        "ABEFGHIL",
+        ["TT", "Họ và tên", "Số CCCD/CMND", "Mã xã", "Địa chỉ", "Loại đối tượng", "Hệ số", "Ghi chú"],
+        strict=True,
     ):
         ws.merge_range(f"{col}7:{col}8", text)
     ws.merge_range("C7:D7", "Ngày sinh")

@@ -31,7 +31,7 @@ SAMPLE = "Nguyễn Thị Thủy, Trần Văn Bảy, Đặng Quốc Việt, Lê T
 def test_every_letter_round_trips_through_vni() -> None:
     assert len(set(LOWER + UPPER)) == 146  # 12 vowels x 6 tones + đ, in both cases
     assert [ch for ch in LOWER + UPPER if vni_to_unicode(unicode_to_vni(ch)) != ch] == []
-    assert [ch for ch in LOWER + UPPER if unicode_to_vni(ch) == ch and ch not in "aeiouyAEIOUY"] == []
+    assert all(unicode_to_vni(ch).encode("cp1252") for ch in LOWER + UPPER)  # 8-bit, as VNI files are
 
 
 def test_every_tcvn3_letter_round_trips() -> None:

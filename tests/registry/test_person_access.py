@@ -147,3 +147,22 @@ def test_revealing_a_number_is_audited_and_refused_to_the_auditor(personas: Pers
     response = logged_in(personas.police_ba_dinh).post(url)
     assert response.content.decode().strip() == "001190001268"
     assert AuditEntry.objects.filter(action="reveal").count() == 1
+
+
+def test_excel_export_is_the_official_layout_and_reads_back(personas: Personas, world: World, tmp_path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from ansinh.reader import read_list
+
+    f.person("Nguyễn Thị Lan", world.ba_dinh, citizen_id="001190001268", birth_year=1990)
+    f.person("Trần Văn Hòa", world.ba_dinh, birth_year=1950)
+    f.person("=HYPERLINK(1)", world.ba_dinh, birth_year=1950)
+    response = logged_in(personas.police_ba_dinh).get(reverse("registry:person_export_xlsx"))
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(response.content)
+    cells = [c for row in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python() for c in row]
+    assert "'=HYPERLINK(1)" in cells and "=HYPERLINK(1)" not in cells
+    with read_list(path) as listing:
+        rows = {r.values["full_name"]: r for r in listing.rows}
+    assert {"Nguyễn Thị Lan", "Trần Văn Hòa"} <= set(rows)
+    assert rows["Nguyễn Thị Lan"].values["citizen_id"] == "001190001268"
