@@ -44,7 +44,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("ANSINH_DEBUG cannot be true in production")
 elif not SECRET_KEY:
     # A fixed key for local runs only; production refuses to start without its own.
-    SECRET_KEY = "insecure-development-key-never-use-in-production-ansinh"
+    SECRET_KEY = "insecure-development-key-never-use-in-production-ansinh"  # noqa: S105
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -8,7 +8,7 @@ from ansinh.geo.models import Commune
 from ansinh.web.demo import DemoContext
 
 ORDER = 10
-DEMO_PASSWORD = "demo-ansinh-2026"
+DEMO_PASSWORD = "demo-ansinh-2026"  # noqa: S105 - printed to the developer; demo refuses production
 
 
 def load(ctx: DemoContext) -> None:

@@ -29,13 +29,13 @@ class LabelledMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.label
+
     @property
     def label(self) -> str:
         language = (get_language() or "vi")[:2]
         return str(getattr(self, f"label_{language}", "") or self.label_vi)
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class Role(LabelledMixin):

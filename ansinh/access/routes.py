@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ansinh.access.models import User
 from ansinh.access.scoping import has_access
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,3 +56,11 @@ def api_public(operation: F) -> F:
 
 def route_scope(view: Callable[..., Any]) -> str | None:
     return getattr(view, SCOPE_ATTRIBUTE, None)
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The logged-in user of a `scoped` view (which has already refused anyone else)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionError("a scoped view was reached without a logged-in user")
+    return user

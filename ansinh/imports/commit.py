@@ -205,7 +205,8 @@ class Committer:
                 problem(
                     "warning",
                     "id_conflict",
-                    "The ID number belongs to %(name)s in the registry, whose name and birth date differ: kept as a separate person.",
+                    "The ID number belongs to %(name)s in the registry, whose name and birth date differ: "
+                    "kept as a separate person.",
                     field="citizen_id",
                     name=other["full_name"],
                 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 
-# Any run of 8 or more digits (allowing single spaces or dots inside, as phones are written; not dashes, which dates use),
+# Any run of 8 or more digits (single spaces or dots allowed inside, as phones are written; not dashes: dates),
 # or a +84 phone number. Shorter numbers (counts, years, amounts with separators) stay readable.
 _NUMBER = re.compile(r"(?<![\w])(?:\+84[\s.]?)?\d(?:[\s.]?\d){7,}(?![\w])")
 

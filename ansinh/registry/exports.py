@@ -17,8 +17,20 @@ from ansinh.lib.masking import mask_number
 from ansinh.lib.spreadsheet import neutralise
 from ansinh.registry.models import Person
 
-HEADERS = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD/CMND", "Mã xã", "Xã/phường", "Tỉnh/thành phố",
-           "Thôn/tổ", "Số nhà", "Số điện thoại", "Loại đối tượng"]
+HEADERS = [
+    "STT",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số CCCD/CMND",
+    "Mã xã",
+    "Xã/phường",
+    "Tỉnh/thành phố",
+    "Thôn/tổ",
+    "Số nhà",
+    "Số điện thoại",
+    "Loại đối tượng",
+]
 SEX = {"M": "Nam", "F": "Nữ"}
 
 
@@ -26,9 +38,20 @@ def _rows(people: Iterable[Person], *, unmasked: bool) -> Iterable[list[object]]
     show = (lambda value: value) if unmasked else mask_number
     for number, person in enumerate(people, start=1):
         categories = ", ".join(sorted({b.get_category_display() for b in person.benefits.all()}))
-        yield [number, person.full_name, person.birth_date_display, SEX.get(person.sex, ""),
-               show(person.citizen_id or person.old_id), person.commune.code, person.commune.name,
-               person.commune.province.name, person.hamlet, person.house_number, show(person.phone), categories]
+        yield [
+            number,
+            person.full_name,
+            person.birth_date_display,
+            SEX.get(person.sex, ""),
+            show(person.citizen_id or person.old_id),
+            person.commune.code,
+            person.commune.name,
+            person.commune.province.name,
+            person.hamlet,
+            person.house_number,
+            show(person.phone),
+            categories,
+        ]
 
 
 def people_csv(people: Iterable[Person], *, unmasked: bool) -> bytes:

@@ -13,26 +13,47 @@ class PersonForm(forms.Form):
     """An officer's edit of a person; the birth date may be a year, a month and year, or a full date."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
-    birth_date = forms.CharField(label=_("Date of birth"), max_length=20, required=False,
-                                 help_text=_("dd/mm/yyyy, mm/yyyy or yyyy"))
+    birth_date = forms.CharField(
+        label=_("Date of birth"), max_length=20, required=False, help_text=_("dd/mm/yyyy, mm/yyyy or yyyy")
+    )
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
-    citizen_id = forms.RegexField(label=_("ID number"), regex=r"^\d{12}$", required=False,
-                                  error_messages={"invalid": _("An ID number has 12 digits.")})
-    old_id = forms.RegexField(label=_("Old ID number (9 digits)"), regex=r"^\d{9}$", required=False,
-                              error_messages={"invalid": _("An old ID number has 9 digits.")})
+    citizen_id = forms.RegexField(
+        label=_("ID number"),
+        regex=r"^\d{12}$",
+        required=False,
+        error_messages={"invalid": _("An ID number has 12 digits.")},
+    )
+    old_id = forms.RegexField(
+        label=_("Old ID number (9 digits)"),
+        regex=r"^\d{9}$",
+        required=False,
+        error_messages={"invalid": _("An old ID number has 9 digits.")},
+    )
     hamlet = forms.CharField(label=_("Hamlet / street"), max_length=200, required=False)
     house_number = forms.CharField(label=_("House number"), max_length=50, required=False)
-    phone = forms.RegexField(label=_("Phone"), regex=r"^0\d{9}$", required=False,
-                             error_messages={"invalid": _("A phone number has 10 digits and starts with 0.")})
+    phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^0\d{9}$",
+        required=False,
+        error_messages={"invalid": _("A phone number has 10 digits and starts with 0.")},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     @classmethod
     def for_person(cls, person: Person) -> PersonForm:
-        return cls(initial={
-            "full_name": person.full_name, "birth_date": person.birth_date_display, "sex": person.sex,
-            "citizen_id": person.citizen_id, "old_id": person.old_id, "hamlet": person.hamlet,
-            "house_number": person.house_number, "phone": person.phone, "version": person.version,
-        })
+        return cls(
+            initial={
+                "full_name": person.full_name,
+                "birth_date": person.birth_date_display,
+                "sex": person.sex,
+                "citizen_id": person.citizen_id,
+                "old_id": person.old_id,
+                "hamlet": person.hamlet,
+                "house_number": person.house_number,
+                "phone": person.phone,
+                "version": person.version,
+            }
+        )
 
     def clean_birth_date(self) -> dict[str, int | None]:
         text = self.cleaned_data["birth_date"].strip()

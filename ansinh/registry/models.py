@@ -71,16 +71,16 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        for field, value in self.name_fields(self.full_name).items():
+            setattr(self, field, value)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     @staticmethod
     def name_fields(full_name: str) -> dict[str, str]:
         """The stored name and the columns derived from it (bulk writes skip save(), so they call this)."""
         name = nfc(full_name)
         return {"full_name": name, "full_name_folded": fold(name), "sort_key": vietnamese_sort_key(name)}
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        for field, value in self.name_fields(self.full_name).items():
-            setattr(self, field, value)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def birth_date_display(self) -> str:

@@ -42,8 +42,18 @@ class StaleEdit(Exception):
     """Someone else saved the record since this edit began; nothing was written."""
 
 
-EDITABLE = ("full_name", "birth_year", "birth_month", "birth_day", "sex", "citizen_id", "old_id", "hamlet",
-            "house_number", "phone")
+EDITABLE = (
+    "full_name",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "sex",
+    "citizen_id",
+    "old_id",
+    "hamlet",
+    "house_number",
+    "phone",
+)
 
 
 def person_update(*, user: User, person: Person, expected_version: int, changes: dict[str, Any]) -> Person:

@@ -169,7 +169,8 @@ def test_a_changed_row_is_proposed_never_applied(good_list: Path, tmp_path: Path
         ],
     )
     code, out, _ = run(str(changed), "--category", "social_protection")
-    assert code == 0 and summary(out)["changed"] == 1
+    assert code == 0
+    assert summary(out)["changed"] == 1
     lan = Person.objects.get(citizen_id="001140001268")
     assert lan.hamlet == "Tổ 3"
     proposals = set(ProposedChange.objects.values_list("field", "current_value", "proposed_value"))
@@ -185,7 +186,7 @@ def test_an_accepted_correction_is_not_undone_by_an_older_list(good_list: Path, 
         person=lan, field="hamlet", current_value="Tổ 3", proposed_value="Tổ 9", status=ProposedChange.Status.ACCEPTED
     )
     Person.objects.filter(pk=lan.pk).update(hamlet="Tổ 9")
-    code, out, _ = run(str(good_list), "--category", "social_protection")
+    _, out, _ = run(str(good_list), "--category", "social_protection")
     assert summary(out)["changed"] == 0
     assert not ProposedChange.objects.filter(status=ProposedChange.Status.PENDING).exists()
 
@@ -198,7 +199,7 @@ def test_a_household_members_id_is_a_conflict_not_a_match(good_list: Path, tmp_p
             ["Phạm Văn Minh", "1961", "Nam", "001140001268", "00004", "", "", 500000, None, None],
         ],
     )
-    code, out, _ = run(str(other), "--category", "social_protection")
+    _, out, _ = run(str(other), "--category", "social_protection")
     assert summary(out)["new"] == 1 and summary(out)["warnings"] == 1
     assert Person.objects.filter(citizen_id="001140001268").count() == 2
 
@@ -211,7 +212,7 @@ def test_the_same_person_twice_in_one_file_counts_as_unchanged_with_a_warning(tm
             ["Nguyễn Văn An", "01/02/1950", "Nam", "001050001111", "00004", "", "", 500000, None, None],
         ],
     )
-    code, out, _ = run(str(path), "--category", "social_protection")
+    _, out, _ = run(str(path), "--category", "social_protection")
     assert summary(out) == {"rows": 2, "new": 1, "changed": 0, "unchanged": 1, "invalid": 0, "warnings": 1}
     assert Person.objects.count() == 1
 

@@ -18,9 +18,17 @@ def lan(world: World) -> Person:
 
 
 def form(person: Person, **changes: str) -> dict[str, object]:
-    data: dict[str, object] = {"full_name": person.full_name, "birth_date": person.birth_date_display, "sex": "F",
-                               "citizen_id": "", "old_id": "", "hamlet": person.hamlet, "house_number": "",
-                               "phone": "", "version": person.version}
+    data: dict[str, object] = {
+        "full_name": person.full_name,
+        "birth_date": person.birth_date_display,
+        "sex": "F",
+        "citizen_id": "",
+        "old_id": "",
+        "hamlet": person.hamlet,
+        "house_number": "",
+        "phone": "",
+        "version": person.version,
+    }
     return {**data, **changes}
 
 
@@ -32,7 +40,8 @@ def client_for(user) -> Client:
 
 def test_an_edit_is_saved_and_audited_with_before_and_after(personas: Personas, lan: Person) -> None:
     response = client_for(personas.police_ba_dinh).post(
-        reverse("registry:person_edit", args=[lan.pk]), form(lan, hamlet="Tổ 5", birth_date="03/1940"))
+        reverse("registry:person_edit", args=[lan.pk]), form(lan, hamlet="Tổ 5", birth_date="03/1940")
+    )
     assert response.status_code == 302
     lan.refresh_from_db()
     assert (lan.hamlet, lan.birth_year, lan.birth_month, lan.birth_day, lan.version) == ("Tổ 5", 1940, 3, None, 2)
@@ -56,7 +65,8 @@ def test_the_second_of_two_officers_saving_the_same_person_is_told_and_overwrite
 
 def test_a_bad_id_or_date_is_refused(personas: Personas, lan: Person) -> None:
     response = client_for(personas.police_ba_dinh).post(
-        reverse("registry:person_edit", args=[lan.pk]), form(lan, citizen_id="12345", birth_date="31/02/1940"))
+        reverse("registry:person_edit", args=[lan.pk]), form(lan, citizen_id="12345", birth_date="31/02/1940")
+    )
     assert response.status_code == 400
     lan.refresh_from_db()
     assert lan.version == 1

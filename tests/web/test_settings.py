@@ -16,7 +16,8 @@ def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
             sys.executable,
             "-c",
             "import django; import os; os.environ['DJANGO_SETTINGS_MODULE']='ansinh.settings'; "
-            "django.setup(); from django.conf import settings; print(settings.SESSION_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)",
+            "django.setup(); from django.conf import settings; "
+            "print(settings.SESSION_COOKIE_SECURE, settings.SECURE_HSTS_SECONDS)",
         ],
         env={**base, **env},
         capture_output=True,

@@ -80,7 +80,7 @@ class Command(BaseCommand):
         # Children ignore the terminal's Ctrl-C (own process group); this process forwards SIGTERM instead,
         # so the three stop in a known order.
         for name, command in commands.items():
-            children[name] = subprocess.Popen(command, env=os.environ.copy(), start_new_session=True)
+            children[name] = subprocess.Popen(command, env=os.environ.copy(), start_new_session=True)  # noqa: S603
         self.stdout.write(f"ansinh is serving on http://{host}:{port}/ (web, worker and scheduler). Ctrl-C stops.")
         exit_code = 0
         try:
