@@ -13,5 +13,6 @@ urlpatterns = [
     path("jobs/", include("ansinh.jobs.urls")),
     path("geo/", include("ansinh.geo.urls")),
     path("beneficiaries/", include("ansinh.registry.urls")),
+    path("imports/", include("ansinh.imports.urls")),
     path("", include("ansinh.web.urls")),
 ]

@@ -22,6 +22,7 @@ from ansinh.access.scoping import has_access
 # (URL prefix, module holding `router`): one line per domain app.
 ROUTERS: list[tuple[str, str]] = [
     ("/registry/", "ansinh.registry.api"),
+    ("/imports/", "ansinh.imports.api"),
 ]
 
 

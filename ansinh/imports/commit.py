@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from ansinh.imports.models import ImportBatch, ImportRow, ProposedChange
 from ansinh.imports.validation import problem
 from ansinh.lib.text import fold, nfc
@@ -124,7 +126,7 @@ class Committer:
                         problem(
                             "warning",
                             "duplicate_in_file",
-                            "The same person as data row %(data_row)s.",
+                            gettext_noop("The same person as data row %(data_row)s."),
                             data_row=first_row,
                         )
                     )
@@ -205,8 +207,10 @@ class Committer:
                 problem(
                     "warning",
                     "id_conflict",
-                    "The ID number belongs to %(name)s in the registry, whose name and birth date differ: "
-                    "kept as a separate person.",
+                    gettext_noop(
+                        "The ID number belongs to %(name)s in the registry, whose name and birth date differ: "
+                        "kept as a separate person."
+                    ),
                     field="citizen_id",
                     name=other["full_name"],
                 )

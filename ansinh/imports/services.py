@@ -7,23 +7,29 @@ between them. Committing twice does nothing the second time.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ansinh.access.models import User
+from ansinh.access.scoping import area_communes
 from ansinh.audit.services import AuditEvent, audit_record
 from ansinh.geo.models import Commune
 from ansinh.imports.commit import CHUNK, Committer, Counts, RowState
+from ansinh.imports.fixes import FIXABLE, id_problems, parse_fix, settled
 from ansinh.imports.models import ImportBatch, ImportRow
 from ansinh.imports.validation import RowValidator, StagedRow, from_reader
-from ansinh.reader import ListFile, read_list
+from ansinh.reader import DataRow, ListFile, read_list
 from ansinh.registry.models import Subgroup
 
 Progress = Callable[[int], None]
@@ -242,3 +248,166 @@ def _model_chunks(rows: Any, size: int = CHUNK) -> Iterator[list[ImportRow]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def upload_save(*, upload: UploadedFile) -> Path:
+    """Write an upload under MEDIA_ROOT/uploads with a random name, for the worker to read and remove."""
+    folder = Path(settings.MEDIA_ROOT) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{Path(upload.name or '').suffix.lower()}"
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return path
+
+
+# -- changes to a staged batch: a new column mapping, a row fixed by hand ----------------------------------
+
+
+class BatchError(Exception):
+    """A change the batch's state does not allow. `message` is an English msgid, filled with `params`."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(message % params if params else message)
+
+    def render(self, translate: Callable[[str], str]) -> str:
+        text = translate(self.message)
+        return text % self.params if self.params else text
+
+
+def _locked_staged(batch_id: int) -> ImportBatch:
+    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    if batch.status != ImportBatch.Status.STAGED:
+        raise BatchError(gettext_noop("The batch is committed already; it can no longer be changed."))
+    return batch
+
+
+def batch_fixed_rows(*, batch: ImportBatch) -> int:
+    """How many of the batch's rows were fixed by hand (their fixes live in `problems`, level "fix")."""
+    return batch.rows.filter(problems__icontains='"level": "fix"').count()
+
+
+def batch_restage(
+    *, user: User, batch_id: int, mapping: dict[int, str | None], progress: Progress | None = None
+) -> ImportBatch:
+    """Read the batch's kept file again with another column mapping, replacing its rows in place.
+
+    The batch keeps its id, so a page or script that follows it keeps working, and a commit can never
+    run on an outdated copy of the rows. Nothing is lost: the file stays, and the audit entry records
+    the mapping before and after. Refused once committed, and when rows were fixed by hand (a new
+    reading would undo the fixes). Raises UnreadableFile (the batch untouched) or BatchError.
+    """
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if not batch.file:
+        raise BatchError(gettext_noop("The batch's file was not kept; upload it again."))
+    with _open(Path(batch.file.path), sheet=batch.sheet or None, mapping=mapping) as listing, transaction.atomic():
+        batch = _locked_staged(batch_id)
+        if batch_fixed_rows(batch=batch):
+            raise BatchError(gettext_noop("Rows of this batch were fixed by hand; a new reading would undo the fixes."))
+        before = {c["letter"]: c["field"] for c in batch.columns}
+        batch.rows.all().delete()
+        batch.header_row, batch.columns, batch.sheet = listing.header_row, _columns(listing), listing.sheet or ""
+        validator = RowValidator(
+            category=batch.category, default_commune=batch.default_commune, columns=_column_names(listing)
+        )
+        done = 0
+        for chunk in _chunks(validator.stage(row) for row in listing.rows):
+            ImportRow.objects.bulk_create([_row_model(batch, s, None) for s in chunk])
+            done += len(chunk)
+            if progress:
+                progress(done)
+        batch.file_problems = [{**from_reader(p), "sheet_row": p.sheet_row} for p in listing.problems]
+        batch.communes.set(Commune.objects.filter(pk__in=batch.rows.exclude(commune=None).values("commune_id")))
+        batch.counts = asdict(_counts(batch))
+        batch.save()
+        after = {c["letter"]: c["field"] for c in batch.columns}
+        audit_record(
+            actor=user,
+            entries=[
+                AuditEvent.about(batch, "remap", before={"mapping": before}, after={"mapping": after, **batch.counts})
+            ],
+        )
+        return batch
+
+
+def batch_row_fix(*, user: User, row_id: int, changes: dict[str, str]) -> ImportRow:
+    """Fix fields of a staged row by hand, validate the row again and make it pending if it is now valid.
+
+    Steps: read each new value with the reader's rules; drop the problems it settles (and those the
+    validator and the ID checks will find again); run the row validator; record the fix (who, when,
+    which fields, the values before) in the row's problems as a "fix" entry. The cells as written
+    (`raw`) are never touched. Counts and communes of the batch follow. Raises BatchError.
+    """
+    unknown = set(changes) - set(FIXABLE)
+    if unknown:
+        raise ValueError(f"not fixable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        row = ImportRow.objects.select_for_update().get(pk=row_id)
+        batch = _locked_staged(row.batch_id)
+        if row.outcome not in (ImportRow.Outcome.INVALID, ImportRow.Outcome.PENDING):
+            raise BatchError(gettext_noop("Only rows that are not committed can be fixed."))
+        names = {c["field"]: f"{c['header']} ({c['letter']})" for c in batch.columns if c["field"]}
+        today = dt.date.today()
+        fixed = set(changes)
+        values = dict(row.values)
+        history = [p for p in row.problems if p["level"] == "fix"]
+        kept = [p for p in row.problems if p["level"] != "fix" and not settled(p, fixed)]
+        before = {name: values.get(name) for name in fixed}
+        for name, text in changes.items():
+            value, found = parse_fix(name, text, names.get(name, ""), today)
+            kept += found
+            if value is None:
+                values.pop(name, None)
+            else:
+                values[name] = value
+        if "date_of_birth" in fixed:
+            kept += id_problems(values, names.get("citizen_id", ""))
+        validator = RowValidator(category=batch.category, default_commune=batch.default_commune, columns=names)
+        staged = validator.stage(DataRow(row.data_row, row.sheet_row, values, [], None, [], (), 0))
+        if (
+            staged.commune_id is not None
+            and user.area_level != User.AreaLevel.NATION
+            and not area_communes(user).filter(pk=staged.commune_id).exists()
+        ):
+            raise BatchError(
+                gettext_noop("The commune %(code)s is outside your area."), code=values.get("commune_code", "")
+            )
+        old_outcome, old_warning, old_commune = row.outcome, row.has_warning, row.commune_id
+        after = {name: staged.values.get(name) for name in fixed}
+        history.append(
+            {
+                "level": "fix",
+                "code": "row_fixed",
+                "column": ", ".join(names.get(name, name) for name in sorted(fixed)),
+                "field": ",".join(sorted(fixed)),
+                "message": gettext_noop("Fixed by %(user)s on %(at)s."),
+                "params": {"user": user.get_username(), "at": timezone.now().isoformat(timespec="seconds")},
+                "before": before,
+                "after": after,
+            }
+        )
+        row.values, row.commune_id = staged.values, staged.commune_id
+        row.problems = kept + staged.problems + history
+        row.outcome = ImportRow.Outcome.INVALID if row.has_error else ImportRow.Outcome.PENDING
+        row.save(update_fields=["values", "problems", "commune", "outcome"])
+        counts = dict(batch.counts)
+        counts[old_outcome] = counts.get(old_outcome, 0) - 1
+        counts[row.outcome] = counts.get(row.outcome, 0) + 1
+        counts["warnings"] = counts.get("warnings", 0) - old_warning + row.has_warning
+        batch.counts = counts
+        batch.save(update_fields=["counts"])
+        if row.commune_id is not None:
+            batch.communes.add(row.commune_id)
+        if (
+            old_commune is not None
+            and old_commune != row.commune_id
+            and not batch.rows.filter(commune_id=old_commune).exists()
+        ):
+            batch.communes.remove(old_commune)
+        audit_record(
+            actor=user,
+            entries=[AuditEvent.about(row, "fix", before=before, after={**after, "outcome": row.outcome})],
+        )
+        return row

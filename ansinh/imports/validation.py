@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from ansinh.geo.models import Commune
 from ansinh.geo.selectors import Resolution, commune_search, legacy_resolve
 from ansinh.lib.text import fold
@@ -115,7 +117,7 @@ class RowValidator:
                     problem(
                         "error",
                         "commune_missing",
-                        "The commune is missing and no default commune was given.",
+                        gettext_noop("The commune is missing and no default commune was given."),
                         column=self._column("commune_code") or self._column("commune_name"),
                         field="commune_code",
                     )
@@ -143,7 +145,7 @@ class RowValidator:
             return None, problem(
                 "error",
                 "commune_unknown",
-                "Commune %(name)s is unknown or ambiguous without a code.",
+                gettext_noop("Commune %(name)s is unknown or ambiguous without a code."),
                 field="commune_name",
                 name=name,
             )
@@ -154,7 +156,7 @@ class RowValidator:
             return found.commune.pk, problem(
                 "warning",
                 "commune_converted",
-                "Pre-2025 commune %(old)s (%(code)s) converted to %(new)s (%(new_code)s).",
+                gettext_noop("Pre-2025 commune %(old)s (%(code)s) converted to %(new)s (%(new_code)s)."),
                 field="commune_code",
                 old=name,
                 code=code,
@@ -165,14 +167,20 @@ class RowValidator:
             return None, problem(
                 "error",
                 "commune_split",
-                "Pre-2025 commune %(old)s (%(code)s) was split; choose its new commune among %(candidates)s.",
+                gettext_noop(
+                    "Pre-2025 commune %(old)s (%(code)s) was split; choose its new commune among %(candidates)s."
+                ),
                 field="commune_code",
                 old=name or code,
                 code=code,
                 candidates=", ".join(f"{c.name} ({c.code})" for c in found.candidates),
             )
         return None, problem(
-            "error", "commune_unknown", "Commune code %(code)s is unknown.", field="commune_code", code=code
+            "error",
+            "commune_unknown",
+            gettext_noop("Commune code %(code)s is unknown."),
+            field="commune_code",
+            code=code,
         )
 
     def _category(self, values: dict[str, Any], problems: list[dict[str, Any]]) -> None:
@@ -186,7 +194,7 @@ class RowValidator:
                 problem(
                     "error",
                     "category_unknown",
-                    "Category %(text)s is unknown.",
+                    gettext_noop("Category %(text)s is unknown."),
                     column=self._column("category"),
                     field="category",
                     text=str(text),
@@ -216,7 +224,7 @@ class RowValidator:
                 problem(
                     "warning",
                     "amount_rule",
-                    "The amount %(amount)s differs from the rule's %(expected)s.",
+                    gettext_noop("The amount %(amount)s differs from the rule's %(expected)s."),
                     column=self._column("amount"),
                     field="amount",
                     amount=amount,

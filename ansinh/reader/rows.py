@@ -13,6 +13,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from unicodedata import is_normalized
 
 from ansinh.lib.citizen_id import PROVINCE_CODES, check_citizen_id
@@ -21,6 +22,7 @@ from ansinh.reader.headers import is_column_number_row
 from ansinh.reader.model import Cell, Column, DataRow, PartialDate, Problem
 from ansinh.reader.problems import make_problem
 from ansinh.reader.values import (
+    Findings,
     birth_date_plausible,
     cell_text,
     is_mark,
@@ -44,6 +46,9 @@ _KIND = {
 }  # fmt: skip
 _ID_CODES = {"province": "id_province", "sex": "id_sex"}
 _DATE_CODES = {"unreadable": "date_unreadable"}
+_MEMO_KINDS = frozenset({_COMMUNE, _AMOUNT, _COEFFICIENT, _SEX, _DATE})
+_MEMO_SIZE = 4096
+_BIRTH_MEMO_SIZE = 1 << 16
 _BIRTH_CODES = {"unreadable": "birth_date_unreadable"}
 
 
@@ -183,6 +188,15 @@ class RowReader:
             (j, "M" if f == "sex_male_mark" else "F")
             for f in ("sex_male_mark", "sex_female_mark") for j in by_field.get(f, ())
         ]  # fmt: skip
+        text_fields = [f for _, f in self.text_plan]
+        self.text_fields = tuple(text_fields)
+        self.text_unique = len(set(text_fields)) == len(text_fields) > 1
+        self.text_getter = itemgetter(*[j for j, _ in self.text_plan]) if self.text_unique else None
+        # Lists repeat values down a column (commune, category, amount, birth dates): parse each once.
+        self.memos: dict[int, dict[Cell, tuple[object, object]]] = {
+            j: {} for j, _, kind in self.plan if kind in _MEMO_KINDS
+        }
+        self.birth_memo: dict[Cell, tuple[PartialDate | None, Findings, bool]] = {}
         self.family_cols = by_field.get("family_middle_name", [])
         self._commune_keys: dict[str, str] = {}
         first = {f: js[0] for f, js in by_field.items()}
@@ -322,7 +336,16 @@ class RowReader:
 
     def _texts(self, cells: list[Cell]) -> dict[str, object]:
         """The plain text fields; of two columns with one field, the first non-empty one."""
-        values: dict[str, object] = {}
+        if self.text_getter is not None:
+            values: dict[str, object] = {
+                f: c if type(c) is str else cell_text(c)
+                for f, c in zip(self.text_fields, self.text_getter(cells), strict=True)
+                if c != ""
+            }
+            if _row_is_clean(cells):
+                return values
+            return {f: text for f, v in values.items() if (text := cell_text(v))}  # type: ignore[arg-type]
+        values = {}
         clean = _row_is_clean(cells)
         for j, field_name in self.text_plan:
             cell = cells[j]
@@ -348,17 +371,37 @@ class RowReader:
             elif field_name in values:
                 continue
             elif kind == _DATE:
-                date, findings = parse_date(cell, self.ctx.today)
+                date, findings = self._parse_date(j, cell)
                 for code, params in findings:
                     add(self._problem(_DATE_CODES.get(code, code), sheet_row, data_row, j, params))
                 if date is not None:
                     values[field_name] = date
             else:
-                value, found = _PARSERS[kind](cell)
+                value, found = self._parse(j, kind, cell)
                 if found:
                     add(self._problem(found[0], sheet_row, data_row, j, found[1]))
                 elif value is not None:
                     values[field_name] = value
+
+    def _parse(self, j: int, kind: int, cell: Cell) -> tuple[object, tuple[str, dict[str, object]] | None]:
+        memo = self.memos.get(j)
+        if memo is None or type(cell) is bool:  # True == 1.0 as a key: never share them
+            return _PARSERS[kind](cell)
+        result = memo.get(cell)
+        if result is None:
+            result = _PARSERS[kind](cell)
+            if len(memo) < _MEMO_SIZE:
+                memo[cell] = result
+        return result  # type: ignore[return-value]
+
+    def _parse_date(self, j: int, cell: Cell) -> tuple[PartialDate | None, Findings]:
+        memo = self.memos[j]
+        result = memo.get(cell) if type(cell) is not bool else None
+        if result is None:
+            result = parse_date(cell, self.ctx.today)
+            if len(memo) < _MEMO_SIZE and type(cell) is not bool:
+                memo[cell] = result
+        return result  # type: ignore[return-value]
 
     def _family_name(self, values: dict[str, object], cells: list[Cell]) -> None:
         family = next((t for t in (cell_text(cells[j]) for j in self.family_cols) if t), "")
@@ -393,10 +436,18 @@ class RowReader:
             first = self.any_dob_cols[0] if self.any_dob_cols else None
             add(self._problem("birth_date_missing", sheet_row, data_row, first))
         else:
-            date, findings = parse_date(cells[source], self.ctx.today)
+            cell = cells[source]
+            memo = self.birth_memo
+            known = memo.get(cell) if type(cell) is not bool else None
+            if known is None:
+                date, findings = parse_date(cell, self.ctx.today)
+                known = (date, findings, date is not None and birth_date_plausible(date, self.ctx.today))
+                if len(memo) < _BIRTH_MEMO_SIZE and type(cell) is not bool:
+                    memo[cell] = known
+            date, findings, plausible = known
             for code, params in findings:
                 add(self._problem(_BIRTH_CODES.get(code, code), sheet_row, data_row, source, params))
-            if date is not None and birth_date_plausible(date, self.ctx.today):
+            if plausible:
                 values["date_of_birth"] = date
             elif date is not None:
                 add(self._problem("birth_date_implausible", sheet_row, data_row, source, {"value": date.iso}))

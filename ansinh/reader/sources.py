@@ -137,6 +137,8 @@ def _detect_encoding(head: bytes) -> tuple[str, str, list[tuple[str, dict[str, o
 
 def _sniff_delimiter(lines: list[str]) -> str:
     """The delimiter (comma, semicolon or tab) that splits most sample lines into the same number of fields."""
+    if lines and len(lines[0].strip()) == 5 and lines[0].lower().startswith("sep="):
+        return lines[0][4]  # Excel's own hint line, "sep=;"
     best, best_score = ",", -1
     for delimiter in (",", ";", "\t"):
         counts = [len(r) for r in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in r)]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ansinh.access.roles import REGISTRY_READER_ROLES, RoleSlug
+from ansinh.access.roles import REGISTRY_EDITOR_ROLES, REGISTRY_READER_ROLES, RoleSlug
 from ansinh.access.scoping import can_read_audit, has_access
 
 
@@ -26,6 +26,11 @@ class NavItem:
 ITEMS = [
     NavItem(_("Home"), "home", None),
     NavItem(_("Beneficiaries"), "registry:person_list", frozenset(REGISTRY_READER_ROLES)),
+    NavItem(
+        _("Imports"),
+        "imports:list",
+        frozenset(REGISTRY_EDITOR_ROLES | {RoleSlug.AUDITOR, RoleSlug.NATIONAL_SUPERVISOR}),
+    ),
     NavItem(_("Jobs"), "jobs:list", None),
 ]
 

@@ -64,6 +64,13 @@ def test_the_delimiter_is_sniffed(tmp_path: Path, delimiter: str, name: str) -> 
     assert rows[0].amount == 500000
 
 
+def test_excel_sep_hint_line_decides_the_delimiter(tmp_path: Path) -> None:
+    text = "sep=;\r\n" + csv_text(";", title=False).replace("Xã Tây Hồ", "Xã Tây Hồ, Hà Nội")
+    listing = read_list(write(tmp_path, text.encode("utf-8")), today=TODAY)
+    assert listing.delimiter == ";"
+    assert [r.values["commune_name"] for r in listing.rows][1] == "Xã Tây Hồ, Hà Nội"
+
+
 def test_csv_rows_are_numbered_like_spreadsheet_rows(tmp_path: Path) -> None:
     listing = read_list(write(tmp_path, csv_text().encode("utf-8")), today=TODAY)
     assert listing.sheet is None
