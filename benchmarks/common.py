@@ -57,7 +57,8 @@ class Options:
 
 def log(message: str) -> None:
     """Progress on standard error, with the time, so that a long run shows where it is."""
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    # UTC: a Django child sets TZ to the project's time zone, and the parent's lines would disagree.
+    print(f"[bench {time.strftime('%H:%M:%S', time.gmtime())}Z] {message}", file=sys.stderr, flush=True)
 
 
 # -- the machine ------------------------------------------------------------------------------------
@@ -83,9 +84,11 @@ def machine() -> str:
     """One line: cores, memory, CPU, OS, Python, SQLite."""
     cores = len(os.sched_getaffinity(0))
     ram = _meminfo_kib("MemTotal") / 1024 / 1024
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     return (
         f"{cores} cores (nproc), {ram:.1f} GiB RAM, {_cpu_model()}; Linux {platform.release()}; "
-        f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}"
+        f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}; load average when written: {load} "
+        "(other work on the machine: compare CPU times as well as wall times)"
     )
 
 
@@ -271,12 +274,14 @@ def postgres_server(options: Options) -> Iterator[Postgres | None]:
         return
     if options.postgres.startswith("postgres"):
         server = Postgres(options.postgres, version="")
-        server.version = str(server.execute("SHOW server_version")[0][0])
+        server.version = str(server.execute("SHOW server_version")[0][0]).split()[0]
         yield server
         return
     bin_dir = _pg_bin()
     if bin_dir is None:
-        options.notes.append("PostgreSQL: skipped, no server binaries under /usr/lib/postgresql (apt-get install postgresql).")
+        options.notes.append(
+            "PostgreSQL: skipped, no server binaries under /usr/lib/postgresql (apt-get install postgresql)."
+        )
         yield None
         return
     work = Path(tempfile.mkdtemp(prefix="ansinh-bench-pg."))
@@ -295,13 +300,15 @@ def postgres_server(options: Options) -> Iterator[Postgres | None]:
         )
         settings = f"-p {port} -k {work} -c listen_addresses=127.0.0.1 -c shared_buffers=512MB -c max_connections=20"
         subprocess.run(
-            _as_postgres_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(logfile), "-w", "-o", settings, "start"]),
+            _as_postgres_user(
+                [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(logfile), "-w", "-o", settings, "start"]
+            ),
             check=True,
             stdout=subprocess.DEVNULL,
         )
         started = True
         server = Postgres(f"postgresql://postgres@127.0.0.1:{port}/postgres", version="", private_dir=work)
-        server.version = str(server.execute("SHOW server_version")[0][0])
+        server.version = str(server.execute("SHOW server_version")[0][0]).split()[0]
         log(f"PostgreSQL {server.version} started on 127.0.0.1:{port} in {work}")
         yield server
     except (subprocess.CalledProcessError, OSError) as exc:

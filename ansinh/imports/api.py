@@ -13,12 +13,12 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from ansinh.access.models import User
-from ansinh.access.routes import api_scoped
+from ansinh.access.routes import acting_user, api_scoped
 from ansinh.api.base import ErrorResponse
 from ansinh.geo.models import Commune
 from ansinh.imports import selectors, services, tasks
@@ -83,12 +83,8 @@ class ProblemPage(Schema):
     next_offset: int | None
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _error(status: int, code: str, message: str, details: Any = None) -> tuple[int, dict[str, Any]]:
-    return status, {"error": {"code": code, "message": message, "details": details}}
+def _error(status: int, code: str, message: str, details: Any = None) -> Status[dict[str, Any]]:
+    return Status(status, {"error": {"code": code, "message": message, "details": details}})
 
 
 def _job_out(job: Job) -> JobOut:
@@ -121,7 +117,7 @@ def _batch_out(batch: ImportBatch, job: Job | None = None) -> BatchOut:
 
 
 def _batch_or_404(request: HttpRequest, batch_id: int) -> ImportBatch:
-    batch = selectors.batch_get(user=_user(request), batch_id=batch_id)
+    batch = selectors.batch_get(user=acting_user(request), batch_id=batch_id)
     if batch is None:
         raise Http404
     return batch
@@ -129,7 +125,7 @@ def _batch_or_404(request: HttpRequest, batch_id: int) -> ImportBatch:
 
 def _upload_checks(
     user: User, file: UploadedFile, category: str, commune: str
-) -> tuple[Commune | None, tuple[int, dict[str, Any]] | None]:
+) -> tuple[Commune | None, Status[dict[str, Any]] | None]:
     """The default commune, or the error answer for an upload that cannot be taken."""
     if not selectors.can_stage(user):
         return None, _error(403, "forbidden", "Only registry officers may import lists.")
@@ -159,7 +155,7 @@ def batch_upload(
     commune: Form[str] = "",
     sheet: Form[str] = "",
 ) -> Any:
-    user = _user(request)
+    user = acting_user(request)
     default_commune, refused = _upload_checks(user, file, category, commune)
     if refused is not None:
         return refused
@@ -174,7 +170,7 @@ def batch_upload(
             default_commune=default_commune,
             sheet=sheet.strip() or None,
         )
-        return 202, _job_out(job)
+        return Status(202, _job_out(job))
     try:
         batch = services.batch_stage(
             user=user,
@@ -188,14 +184,14 @@ def batch_upload(
         return _error(422, "unreadable_file", exc.render(gettext), {"reason": exc.code})
     finally:
         path.unlink(missing_ok=True)
-    return 201, _batch_out(batch)
+    return Status(201, _batch_out(batch))
 
 
 @router.get("/batches", response=BatchPage, summary="Batches you may see, newest first")
 @api_scoped
 def batches_list(request: HttpRequest, offset: int = 0, limit: int = 50) -> BatchPage:
     limit = max(1, min(limit, MAX_PAGE))
-    batches = selectors.batch_list(user=_user(request))
+    batches = selectors.batch_list(user=acting_user(request))
     found = batches[max(offset, 0) : max(offset, 0) + limit]
     return BatchPage(count=batches.count(), results=[_batch_out(b) for b in found])
 
@@ -204,7 +200,7 @@ def batches_list(request: HttpRequest, offset: int = 0, limit: int = 50) -> Batc
 @api_scoped
 def batch_status(request: HttpRequest, batch_id: int) -> BatchOut:
     batch = _batch_or_404(request, batch_id)
-    return _batch_out(batch, selectors.batch_active_job(user=_user(request), batch=batch))
+    return _batch_out(batch, selectors.batch_active_job(user=acting_user(request), batch=batch))
 
 
 @router.get(
@@ -222,7 +218,7 @@ def batch_problems(
     offset, limit = max(offset, 0), max(1, min(limit, MAX_PAGE))
     results: list[ProblemOut] = []
     more = False
-    for position, found in enumerate(selectors.batch_problems(user=_user(request), batch=batch, level=level)):
+    for position, found in enumerate(selectors.batch_problems(user=acting_user(request), batch=batch, level=level)):
         if position < offset:
             continue
         if len(results) == limit:
@@ -248,7 +244,7 @@ def batch_problems(
 )
 @api_scoped
 def batch_commit(request: HttpRequest, batch_id: int) -> Any:
-    user = _user(request)
+    user = acting_user(request)
     batch = _batch_or_404(request, batch_id)
     if not selectors.can_stage(user) or not selectors.batch_in_user_area(user=user, batch=batch):
         return _error(403, "forbidden", "Only a registry officer whose area covers the whole batch may commit it.")
@@ -256,19 +252,19 @@ def batch_commit(request: HttpRequest, batch_id: int) -> Any:
         return _error(409, "conflict", "The batch is committed already.", {"counts": batch.counts})
     active = selectors.batch_active_job(user=user, batch=batch)
     if active is not None:
-        return 202, _job_out(active)
+        return Status(202, _job_out(active))
     if int(batch.counts.get("pending", 0)) > SYNC_COMMIT_ROWS:
         job = tasks.commit_job_start(user=user, batch=batch)
-        return 202, _job_out(job)
+        return Status(202, _job_out(job))
     services.batch_commit(user=user, batch_id=batch.pk)
     batch.refresh_from_db()
-    return 200, _batch_out(batch)
+    return Status(200, _batch_out(batch))
 
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="An import job: progress, error, and its batch once known")
 @api_scoped
 def job_status(request: HttpRequest, job_id: int) -> JobOut:
-    job = selectors.import_job_get(user=_user(request), job_id=job_id)
+    job = selectors.import_job_get(user=acting_user(request), job_id=job_id)
     if job is None:
         raise Http404
     return _job_out(job)

@@ -154,13 +154,22 @@ class RowFixForm(forms.Form):
 
     @classmethod
     def initial_for(cls, batch: ImportBatch, row: ImportRow) -> dict[str, str]:
+        """What was read; for a field that could not be read, the text last typed for it, else the cell."""
         values = row.values
+        typed: dict[str, str] = {}
+        for entry in row.problems:
+            if entry["level"] == "fix":
+                typed.update(entry.get("typed") or {})
+
+        def unread(field: str) -> str:
+            return typed[field] if field in typed else raw_cell(batch, row, field)
+
         amount = values.get("amount")
         return {
-            "full_name": str(values.get("full_name") or raw_cell(batch, row, "full_name")),
-            "date_of_birth": _date_text(values.get("date_of_birth")) or raw_cell(batch, row, "date_of_birth"),
-            "commune_code": str(values.get("commune_code") or raw_cell(batch, row, "commune_code")),
-            "amount": str(amount) if amount is not None else raw_cell(batch, row, "amount"),
+            "full_name": str(values.get("full_name") or unread("full_name")),
+            "date_of_birth": _date_text(values.get("date_of_birth")) or unread("date_of_birth"),
+            "commune_code": str(values.get("commune_code") or unread("commune_code")),
+            "amount": str(amount) if amount is not None else unread("amount"),
         }
 
     def changes(self) -> dict[str, str]:

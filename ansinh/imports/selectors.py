@@ -106,7 +106,7 @@ def batch_problems(*, user: User, batch: ImportBatch, level: str | None = None) 
         if level in (None, "", "any") or found["level"] == level:
             yield {**found, "sheet_row": found.get("sheet_row"), "data_row": None}
     rows = batch_rows(user=user, batch=batch, level=level or "any")
-    for row in rows.only("data_row", "sheet_row", "problems").iterator(chunk_size=2000):
+    for row in rows.select_related(None).only("data_row", "sheet_row", "problems").iterator(chunk_size=2000):
         for found in row_problems(row, level):
             yield {**found, "sheet_row": row.sheet_row, "data_row": row.data_row}
 

@@ -386,6 +386,7 @@ def batch_row_fix(*, user: User, row_id: int, changes: dict[str, str]) -> Import
                 "params": {"user": user.get_username(), "at": timezone.now().isoformat(timespec="seconds")},
                 "before": before,
                 "after": after,
+                "typed": dict(changes),
             }
         )
         row.values, row.commune_id = staged.values, staged.commune_id

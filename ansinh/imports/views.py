@@ -16,11 +16,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ansinh.access.models import User
-from ansinh.access.routes import scoped
+from ansinh.access.routes import acting_user, scoped
 from ansinh.imports import selectors, services, tasks
 from ansinh.imports.forms import MappingForm, RowFixForm, UploadForm
 from ansinh.imports.models import ImportBatch, ImportRow
@@ -31,16 +32,12 @@ from ansinh.reader import FIELD_LABELS
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/no_access.html", status=403)
+    return render(request, "imports/forbidden.html", status=403)
 
 
 def _batch_or_404(request: HttpRequest, pk: int) -> ImportBatch:
-    batch = selectors.batch_get(user=_user(request), batch_id=pk)
+    batch = selectors.batch_get(user=acting_user(request), batch_id=pk)
     if batch is None:
         raise Http404
     return batch
@@ -52,7 +49,7 @@ def _batch_or_404(request: HttpRequest, pk: int) -> ImportBatch:
 @scoped
 @require_GET
 def batch_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not selectors.can_read_imports(user):
         return _forbidden(request)
     page = Paginator(selectors.batch_list(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -62,7 +59,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @scoped
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not selectors.can_stage(user):
         return _forbidden(request)
     communes = selectors.communes_for_upload(user=user)
@@ -87,7 +84,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def staging(request: HttpRequest, pk: int) -> HttpResponse:
     """The reading of an upload: a progress bar, then the batch (or the reason the file was refused)."""
-    job = selectors.import_job_get(user=_user(request), job_id=pk)
+    job = selectors.import_job_get(user=acting_user(request), job_id=pk)
     if job is None:
         raise Http404
     batch_id = job.result.get("batch_id") if job.status == Job.Status.SUCCEEDED else None
@@ -114,20 +111,27 @@ def _columns(batch: ImportBatch, form: MappingForm | None) -> list[dict[str, Any
     ]
 
 
+def _fix_view(entry: dict[str, Any]) -> dict[str, Any]:
+    """A fix of the row as shown: who, when, and each field's value before and after."""
+    params = entry.get("params") or {}
+    at = parse_datetime(str(params.get("at", "")))
+    when = date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT") if at else ""
+    before, after = entry.get("before") or {}, entry.get("after") or {}
+    return {
+        "text": gettext("Fixed by %(user)s on %(at)s.") % {"user": params.get("user", ""), "at": when},
+        "changes": [
+            {"label": gettext(FIELD_LABELS.get(name, name)), "before": before.get(name), "after": after.get(name)}
+            for name in sorted(set(before) | set(after))
+        ],
+    }
+
+
 def _row_view(batch: ImportBatch, row: ImportRow, level: str | None, can_change: bool) -> dict[str, Any]:
     problems = [
         {"level": p["level"], "column": p.get("column", ""), "text": selectors.problem_text(p)}
         for p in selectors.row_problems(row, level)
     ]
-    fixes = [
-        {
-            "column": p.get("column", ""),
-            "text": selectors.problem_text(p),
-            "before": p.get("before", {}),
-            "after": p.get("after", {}),
-        }
-        for p in selectors.row_fixes(row)
-    ]
+    fixes = [_fix_view(p) for p in selectors.row_fixes(row)]
     form = None
     if can_change and row.outcome in (ImportRow.Outcome.INVALID, ImportRow.Outcome.PENDING) and row.has_error:
         form = RowFixForm(initial=RowFixForm.initial_for(batch, row), prefix=f"row{row.pk}")
@@ -138,7 +142,7 @@ def _problems_context(request: HttpRequest, batch: ImportBatch, can_change: bool
     level = request.GET.get("level", "")
     if level not in selectors.LEVELS:
         level = ""
-    rows = selectors.batch_rows(user=_user(request), batch=batch, level=level or "any")
+    rows = selectors.batch_rows(user=acting_user(request), batch=batch, level=level or "any")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "batch": batch,
@@ -152,7 +156,7 @@ def _problems_context(request: HttpRequest, batch: ImportBatch, can_change: bool
 @scoped
 @require_GET
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     batch = _batch_or_404(request, pk)
     can_change = selectors.can_change_batch(user=user, batch=batch)
     job = None
@@ -193,7 +197,7 @@ def batch_report(request: HttpRequest, pk: int) -> HttpResponse:
     response.write("\ufeff")  # Excel opens UTF-8 CSV as UTF-8 only with a BOM
     writer = csv.writer(response)
     writer.writerow(["sheet_row", "data_row", "level", "column", "message"])
-    for found in selectors.batch_problems(user=_user(request), batch=batch):
+    for found in selectors.batch_problems(user=acting_user(request), batch=batch):
         writer.writerow(
             [
                 found["sheet_row"] or "",
@@ -207,7 +211,7 @@ def batch_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _busy(request: HttpRequest, batch: ImportBatch) -> HttpResponse | None:
-    if selectors.batch_active_job(user=_user(request), batch=batch) is None:
+    if selectors.batch_active_job(user=acting_user(request), batch=batch) is None:
         return None
     messages.warning(request, gettext("Work on this batch is still running; wait for it to finish."))
     return redirect("imports:batch", batch.pk)
@@ -221,20 +225,20 @@ def _follow(batch: ImportBatch, job: Job) -> HttpResponse:
 @require_POST
 def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
-    if not selectors.can_change_batch(user=_user(request), batch=batch):
+    if not selectors.can_change_batch(user=acting_user(request), batch=batch):
         return _forbidden(request)
-    return _busy(request, batch) or _follow(batch, tasks.commit_job_start(user=_user(request), batch=batch))
+    return _busy(request, batch) or _follow(batch, tasks.commit_job_start(user=acting_user(request), batch=batch))
 
 
 @scoped
 @require_POST
 def batch_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
-    if not selectors.can_change_batch(user=_user(request), batch=batch):
+    if not selectors.can_change_batch(user=acting_user(request), batch=batch):
         return _forbidden(request)
     form = MappingForm(request.POST, batch=batch)
     if not form.is_valid():
-        for error in form.non_field_errors():
+        for error in form.non_field_errors() or [gettext("Choose a field or “keep” for each column.")]:
             messages.error(request, str(error))
         return redirect("imports:batch", batch.pk)
     if form.unchanged:
@@ -246,13 +250,13 @@ def batch_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     busy = _busy(request, batch)
     if busy is not None:
         return busy
-    return _follow(batch, tasks.restage_job_start(user=_user(request), batch=batch, mapping=form.mapping()))
+    return _follow(batch, tasks.restage_job_start(user=acting_user(request), batch=batch, mapping=form.mapping()))
 
 
 @scoped
 @require_POST
 def row_fix(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     batch = _batch_or_404(request, pk)
     row = selectors.batch_rows(user=user, batch=batch).filter(pk=row_pk).first()
     if row is None:

@@ -25,6 +25,7 @@ from ansinh.reader.sources import (
 )
 
 SAMPLE_ROWS = 30  # non-blank rows searched for the header
+HEAD_BYTES = 1 << 20  # bytes read to tell the format, the encoding and the delimiter
 _SAMPLE_RAW_LIMIT = 2000  # raw rows read at most while looking for them
 _MULTI_ALLOWED = frozenset({"address", "note", "row_number", "date_of_birth_male", "date_of_birth_female"})
 
@@ -117,7 +118,7 @@ def read_list(
     path = Path(path)
     try:
         with path.open("rb") as handle:
-            head = handle.read(1 << 20)
+            head = handle.read(HEAD_BYTES)
     except OSError as exc:
         raise unreadable("damaged_file", detail=exc.strerror or type(exc).__name__) from exc
     if not head:

@@ -11,7 +11,7 @@ import datetime as dt
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from unicodedata import is_normalized
@@ -56,7 +56,10 @@ def _commune(cell: Cell) -> tuple[str, None]:
     return parse_commune_code(cell), None
 
 
-_PARSERS: dict[int, Callable[[Cell], tuple[object, tuple[str, dict[str, object]] | None]]] = {
+# Lists repeat values down a column (commune, category, amount, birth dates): each is parsed once.
+Parser = Callable[[Cell], tuple[object, object]]
+Memo = dict[Cell, tuple[object, object]]
+_PARSERS: dict[int, Parser] = {
     _COMMUNE: _commune, _AMOUNT: parse_amount, _COEFFICIENT: parse_decimal, _PHONE: parse_phone, _SEX: parse_sex,
 }  # fmt: skip
 _JOINERS = {"address": ", ", "note": "; "}
@@ -74,18 +77,21 @@ def fast_fold(text: str) -> str:
     return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii").lower()
 
 
-def _row_is_clean(cells: list[Cell]) -> bool:
-    """Whether every text cell of the row is already in storage form (NFC, single inner spaces, trimmed).
+def _texts_are_clean(texts: Iterable[str]) -> bool:
+    """Whether every text is already in storage form (NFC, single inner spaces, trimmed).
 
-    One check of the joined texts instead of one per cell: a substring of NFC text is NFC, and a space
-    next to a separator or a doubled one shows an untrimmed or unclean cell.
+    One check of the joined texts instead of one per text: a substring of NFC text is NFC, and a space
+    next to a separator or a doubled one shows an untrimmed or unclean text.
     """
-    texts = [c for c in cells if type(c) is str]
     joined = "\x00".join(texts)
     return (
         "  " not in joined and " \x00" not in joined and "\x00 " not in joined and joined[:1] != " "
-        and joined[-1:] != " " and "".join(texts).isprintable() and is_normalized("NFC", joined)
+        and joined[-1:] != " " and joined.replace("\x00", "").isprintable() and is_normalized("NFC", joined)
     )  # fmt: skip
+
+
+def _row_is_clean(cells: list[Cell]) -> bool:
+    return _texts_are_clean([c for c in cells if type(c) is str])
 
 
 _CENTURY_BASE = {19: 0, 20: 2, 21: 4}
@@ -183,7 +189,11 @@ class RowReader:
         self.by_field = by_field
         plan = sorted((j, c.field, _KIND[c.field]) for j, c in rel.items() if c.field in _KIND)
         self.text_plan = [(j, f) for j, f, kind in plan if kind == _TEXT]
-        self.plan = [(j, f, kind) for j, f, kind in plan if kind != _TEXT]
+        self.plan: list[tuple[int, str, int, Memo | None, Parser]] = [
+            (j, f, kind, {} if kind in _MEMO_KINDS else None, _PARSERS.get(kind, self._date_parser))
+            for j, f, kind in plan
+            if kind != _TEXT
+        ]
         self.mark_cols = [
             (j, "M" if f == "sex_male_mark" else "F")
             for f in ("sex_male_mark", "sex_female_mark") for j in by_field.get(f, ())
@@ -192,10 +202,6 @@ class RowReader:
         self.text_fields = tuple(text_fields)
         self.text_unique = len(set(text_fields)) == len(text_fields) > 1
         self.text_getter = itemgetter(*[j for j, _ in self.text_plan]) if self.text_unique else None
-        # Lists repeat values down a column (commune, category, amount, birth dates): parse each once.
-        self.memos: dict[int, dict[Cell, tuple[object, object]]] = {
-            j: {} for j, _, kind in self.plan if kind in _MEMO_KINDS
-        }
         self.birth_memo: dict[Cell, tuple[PartialDate | None, Findings, bool]] = {}
         self.family_cols = by_field.get("family_middle_name", [])
         self._commune_keys: dict[str, str] = {}
@@ -342,7 +348,7 @@ class RowReader:
                 for f, c in zip(self.text_fields, self.text_getter(cells), strict=True)
                 if c != ""
             }
-            if _row_is_clean(cells):
+            if _texts_are_clean(values.values()):  # type: ignore[arg-type]
                 return values
             return {f: text for f, v in values.items() if (text := cell_text(v))}  # type: ignore[arg-type]
         values = {}
@@ -359,7 +365,7 @@ class RowReader:
         self, values: dict[str, object], cells: list[Cell], sheet_row: int, data_row: int, add: Callable
     ) -> None:
         """Fields that need parsing (amounts, dates, phones...) and the joined ones (address, note)."""
-        for j, field_name, kind in self.plan:
+        for j, field_name, kind, memo, parser in self.plan:
             cell = cells[j]
             if cell == "":
                 continue
@@ -368,40 +374,27 @@ class RowReader:
                 if text:
                     previous = values.get(field_name)
                     values[field_name] = f"{previous}{_JOINERS[field_name]}{text}" if previous else text
-            elif field_name in values:
                 continue
-            elif kind == _DATE:
-                date, findings = self._parse_date(j, cell)
-                for code, params in findings:
+            if field_name in values:
+                continue
+            # True == 1.0 as a key, so booleans never share a memo entry with numbers.
+            result = memo.get(cell) if memo is not None and cell is not True and cell is not False else None
+            if result is None:
+                result = parser(cell)
+                if memo is not None and len(memo) < _MEMO_SIZE and cell is not True and cell is not False:
+                    memo[cell] = result
+            value, found = result
+            if kind == _DATE:
+                for code, params in found:  # type: ignore[attr-defined]
                     add(self._problem(_DATE_CODES.get(code, code), sheet_row, data_row, j, params))
-                if date is not None:
-                    values[field_name] = date
-            else:
-                value, found = self._parse(j, kind, cell)
-                if found:
-                    add(self._problem(found[0], sheet_row, data_row, j, found[1]))
-                elif value is not None:
-                    values[field_name] = value
+            elif found:
+                add(self._problem(found[0], sheet_row, data_row, j, found[1]))  # type: ignore[index]
+                continue
+            if value is not None:
+                values[field_name] = value
 
-    def _parse(self, j: int, kind: int, cell: Cell) -> tuple[object, tuple[str, dict[str, object]] | None]:
-        memo = self.memos.get(j)
-        if memo is None or type(cell) is bool:  # True == 1.0 as a key: never share them
-            return _PARSERS[kind](cell)
-        result = memo.get(cell)
-        if result is None:
-            result = _PARSERS[kind](cell)
-            if len(memo) < _MEMO_SIZE:
-                memo[cell] = result
-        return result  # type: ignore[return-value]
-
-    def _parse_date(self, j: int, cell: Cell) -> tuple[PartialDate | None, Findings]:
-        memo = self.memos[j]
-        result = memo.get(cell) if type(cell) is not bool else None
-        if result is None:
-            result = parse_date(cell, self.ctx.today)
-            if len(memo) < _MEMO_SIZE and type(cell) is not bool:
-                memo[cell] = result
-        return result  # type: ignore[return-value]
+    def _date_parser(self, cell: Cell) -> tuple[object, object]:
+        return parse_date(cell, self.ctx.today)
 
     def _family_name(self, values: dict[str, object], cells: list[Cell]) -> None:
         family = next((t for t in (cell_text(cells[j]) for j in self.family_cols) if t), "")

@@ -35,3 +35,18 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
         return response
+
+
+class VietnameseByDefaultMiddleware:
+    """Vietnamese unless the user chose another language with the switcher (the language cookie).
+
+    Browsers' Accept-Language is ignored: officers' phones are often set to English, and the system's
+    language, like its documents, is Vietnamese.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

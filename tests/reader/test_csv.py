@@ -127,3 +127,25 @@ def test_ragged_csv_rows_are_padded(tmp_path: Path) -> None:
     rows = list(read_list(write(tmp_path, text.encode("utf-8")), today=TODAY).rows)
     assert [r.full_name for r in rows] == ["Nguyễn Văn An", "Trần Thị Bình"]
     assert rows[1].raw["D"] == "thêm"
+
+
+def test_bytes_that_are_not_utf8_past_the_sample_are_replaced_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ansinh.reader.api.HEAD_BYTES", 64)
+    text = "Họ và tên,Ngày sinh\r\n" + "Nguyễn Văn An,1940\r\n" * 5
+    path = write(tmp_path, text.encode("utf-8") + unicode_to_cp1258("Trần Thị Bình,1941\r\n"))
+    listing = read_list(path, today=TODAY)
+    assert listing.encoding == "utf-8"
+    rows = list(listing.rows)
+    assert len(rows) == 6
+    assert [p.code for p in listing.problems] == ["encoding_replaced"]
+
+
+def test_problems_render_in_another_language(tmp_path: Path) -> None:
+    text = "Họ và tên,Ngày sinh\r\nNguyễn Văn An,\r\n"
+    row = next(read_list(write(tmp_path, text.encode("utf-8")), today=TODAY).rows)
+    problem = row.problems[0]
+    assert problem.text == "The birth date is missing."
+    assert problem.render({"The birth date is missing.": "Thiếu ngày sinh."}.__getitem__) == "Thiếu ngày sinh."
+    assert (problem.sheet, problem.sheet_row, problem.data_row, problem.column) == (None, 2, 1, "Ngày sinh (B)")

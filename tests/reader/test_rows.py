@@ -232,3 +232,12 @@ def test_an_old_xls_workbook_is_read(tmp_path: Path) -> None:
         PartialDate(1950, 3, 4),
         "001150001268",
     )
+
+
+def test_texts_are_stored_nfc_with_single_spaces(tmp_path: Path) -> None:
+    decomposed = "Nguye\u0302\u0303n  Thi\u0323 Lan "
+    _, rows = read(tmp_path, [[1, decomposed, "1950", None, " Hòa   Bình"], [2, "Lê Văn Ba", "1951", None, "Tây Hồ"]])
+    assert rows[0].full_name == "Nguyễn Thị Lan"
+    assert rows[0].values["commune_name"] == "Hòa Bình"
+    assert rows[0].raw["Họ và tên"] == "Nguyễn Thị Lan"
+    assert rows[1].values["commune_name"] == "Tây Hồ"

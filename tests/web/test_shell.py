@@ -58,3 +58,10 @@ def test_every_role_has_a_home_page(personas: Personas, name: str) -> None:
     client = Client()
     client.force_login(getattr(personas, name))
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_vietnamese_is_the_default_whatever_the_browser_asks(personas: Personas) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.force_login(personas.police_ba_dinh)
+    page = client.get(reverse("home")).content.decode()
+    assert 'lang="vi"' in page
