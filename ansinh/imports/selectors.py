@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
+from django_tasks_db.models import DBTaskResult
 
 from ansinh.access.models import User
 from ansinh.access.roles import REGISTRY_EDITOR_ROLES, RoleSlug
@@ -20,6 +21,7 @@ from ansinh.access.scoping import area_communes, has_role
 from ansinh.geo.models import Commune
 from ansinh.imports.models import ImportBatch, ImportRow
 from ansinh.jobs.models import Job
+from ansinh.jobs.selectors import job_get, jobs_for_user
 
 # Who may open the import pages at all: the editors, and the two roles that oversee them.
 IMPORT_READER_ROLES = frozenset(REGISTRY_EDITOR_ROLES | {RoleSlug.NATIONAL_SUPERVISOR, RoleSlug.AUDITOR})
@@ -143,8 +145,6 @@ def communes_for_upload(*, user: User) -> QuerySet[Commune]:
 
 def import_job_get(*, user: User, job_id: int) -> Job | None:
     """An import job the user may see (through the jobs app's own scoping), or None."""
-    from ansinh.jobs.selectors import job_get
-
     job = job_get(user=user, job_id=job_id)
     return job if job is not None and job.kind in JOB_KINDS else None
 
@@ -155,15 +155,9 @@ def batch_active_job(*, user: User, batch: ImportBatch) -> Job | None:
     The link between a job and its batch is the task's `batch_id` argument, found in the database
     task backend's row; with another backend (tests run tasks at once) no job is ever waiting.
     """
-    from ansinh.jobs.selectors import jobs_for_user
-
     active = jobs_for_user(user=user).filter(kind__in=JOB_KINDS, status__in=Job.ACTIVE).exclude(task_result_id="")
     ids = {job.task_result_id: job for job in active[:50]}
     if not ids:
-        return None
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - the database backend is a dependency
         return None
     found = DBTaskResult.objects.filter(pk__in=list(ids), args_kwargs__kwargs__batch_id=batch.pk).values_list(
         "pk", flat=True

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from ansinh.imports import api as imports_api
@@ -48,7 +49,8 @@ def mixed_list(tmp_path: Path, world: World) -> Path:
 
 class Api:
     def __init__(self, user) -> None:  # type: ignore[no-untyped-def]
-        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {f.api_token(user)}", HTTP_ACCEPT_LANGUAGE="en")
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {f.api_token(user)}")
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # messages in English (Vietnamese by default)
 
     def upload(self, path: Path, **fields: str) -> Any:
         with path.open("rb") as handle:

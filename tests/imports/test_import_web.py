@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -35,7 +36,9 @@ def immediate(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 def logged_in(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    """A client logged in as `user` that chose English with the language switcher (the pages default to Vietnamese)."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(user)
     return client
 

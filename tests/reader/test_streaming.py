@@ -12,7 +12,7 @@ import xlsxwriter
 
 from ansinh.lib.text import fold
 from ansinh.reader import read_list
-from ansinh.reader.rows import fast_fold
+from ansinh.reader.duplicates import fast_fold
 
 ROWS = 3000
 

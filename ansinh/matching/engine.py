@@ -1,0 +1,267 @@
+"""The matching run: exact stage, probabilistic stage, one status per row, differences, duplicate groups.
+
+Everything between reading the inputs and writing the result happens in DuckDB, on Arrow tables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import pyarrow as pa
+
+from ansinh.matching import probabilistic
+from ansinh.matching.inputs import load_lists, load_population, read_lists
+from ansinh.matching.normalise import install_macros
+
+Engine = Literal["duckdb", "spark"]
+STATUSES = ("verified", "corrected", "deceased", "ambiguous", "not_found", "invalid")
+RESULT_COLUMNS = (
+    "source_file", "source_row", "status", "citizen_id", "match_probability", "duplicate_group", "differences",
+)  # fmt: skip
+EXTRA_COLUMNS = (
+    "explanation", "registry_full_name", "registry_date_of_birth", "registry_sex", "registry_commune_code",
+    "registry_date_of_death",
+)  # fmt: skip
+DIFFERENCE_FIELDS = ("full_name", "date_of_birth", "sex", "citizen_id", "commune_code")
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Where a candidate becomes a link, a case for review, or nobody.
+
+    `link`: the best candidate's probability needed to link; `review`: below it, not found; `margin`: the
+    match weight (log2 of the odds) by which the best must beat the runner-up, else the row is ambiguous.
+    """
+
+    link: float = 0.95
+    review: float = 0.05
+    margin: float = 6.0
+
+
+# A list date agrees with a registry date when every part both give is equal ("1940" agrees with 1940-03-05).
+_DOB_AGREES = "(l.birth_y IS NULL OR (l.birth_y = p.birth_y AND coalesce(l.birth_m = p.birth_m, true) AND coalesce(l.birth_d = p.birth_d, true)))"
+_ID_AGREES = "(l.listed_id IS NULL OR l.id12 = p.id12 OR l.id9 = p.id9)"
+
+
+def _exact_stage(con: duckdb.DuckDBPyConnection) -> None:
+    """Links by ID (12-digit, or 9-digit against old_id) where name and birth date agree after folding."""
+    agree = f"NOT l.invalid AND l.name_fold = p.name_fold AND {_DOB_AGREES}"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE exact AS
+        WITH hits AS (
+            SELECT l.unique_id AS list_id, p.unique_id AS person_id
+            FROM list_rows l JOIN pop p ON l.id12 = p.id12 WHERE {agree}
+            UNION
+            SELECT l.unique_id, p.unique_id FROM list_rows l JOIN pop p ON l.id9 = p.id9 WHERE {agree}
+        )
+        SELECT list_id, any_value(person_id) AS person_id FROM hits GROUP BY list_id HAVING count(*) = 1
+        """
+    )
+
+
+def _probabilistic_stage(con: duckdb.DuckDBPyConnection, population: int, model: dict[str, Any] | None) -> None:
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE stage2_rows AS
+        SELECT * FROM list_rows WHERE NOT invalid AND unique_id NOT IN (SELECT list_id FROM exact)
+        """
+    )
+    count = con.execute("SELECT count(*) FROM stage2_rows").fetchone()
+    if not count or count[0] == 0:
+        con.execute(
+            "CREATE OR REPLACE TABLE candidates AS SELECT NULL::BIGINT AS list_id, NULL::BIGINT AS person_id, "
+            "NULL::DOUBLE AS match_weight, NULL::DOUBLE AS match_probability LIMIT 0"
+        )
+        return
+    probabilistic.predict_candidates(con, population=population, model=model)
+
+
+def _decide(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> None:
+    has_weights = "mw_full_name" in {r[0] for r in con.execute("DESCRIBE candidates").fetchall()}
+    names = [*(f"mw_{c}" for c in probabilistic.COMPARISON_WORDS), "mw_tf_adj_full_name"]
+    extra = ", ".join(f"b.{n} AS {n}" for n in names) if has_weights else "NULL AS no_weights"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE decided AS
+        WITH ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY list_id ORDER BY match_weight DESC, person_id) AS rk
+            FROM candidates
+        )
+        SELECT
+            b.list_id, b.person_id, b.match_probability, {extra},
+            CASE
+                WHEN b.match_probability >= {thresholds.link}
+                     AND (s.match_weight IS NULL OR b.match_weight - s.match_weight >= {thresholds.margin})
+                     THEN 'link'
+                WHEN b.match_probability >= {thresholds.review} THEN 'ambiguous'
+                ELSE 'not_found'
+            END AS decision
+        FROM ranked b LEFT JOIN ranked s ON s.list_id = b.list_id AND s.rk = 2
+        WHERE b.rk = 1
+        """
+    )
+
+
+def _assemble(con: duckdb.DuckDBPyConnection) -> None:
+    differences = ", ".join(
+        f"CASE WHEN {cond} THEN '{name}' END"
+        for name, cond in (
+            ("full_name", "l.name_fold IS NOT NULL AND l.name_fold IS DISTINCT FROM p.name_fold"),
+            ("date_of_birth", f"NOT {_DOB_AGREES}"),
+            ("sex", "l.sex IS NOT NULL AND p.sex IS NOT NULL AND l.sex <> p.sex"),
+            ("citizen_id", f"NOT {_ID_AGREES}"),
+            ("commune_code", "l.commune_code IS NOT NULL AND p.commune_code IS NOT NULL AND l.commune_code <> p.commune_code"),
+        )
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE linked AS
+        SELECT
+            l.unique_id AS list_id,
+            CASE
+                WHEN l.invalid THEN 'invalid'
+                WHEN e.list_id IS NOT NULL THEN 'exact'
+                WHEN d.decision IS NULL THEN 'not_found'
+                ELSE d.decision
+            END AS how,
+            coalesce(e.person_id, CASE WHEN d.decision = 'link' THEN d.person_id END) AS person_id,
+            CASE WHEN e.list_id IS NOT NULL THEN 1.0 ELSE coalesce(d.match_probability, 0.0) END AS probability
+        FROM list_rows l LEFT JOIN exact e ON e.list_id = l.unique_id LEFT JOIN decided d ON d.list_id = l.unique_id
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE result AS
+        WITH joined AS (
+            SELECT l.*, k.how, k.person_id, k.probability,
+                   p.id12 AS p_id12, p.name AS p_name, p.dob AS p_dob, p.sex AS p_sex,
+                   p.commune_code AS p_commune, p.date_of_death AS p_death,
+                   concat_ws(';', {differences}) AS diff
+            FROM list_rows l JOIN linked k ON k.list_id = l.unique_id
+            LEFT JOIN pop p ON p.unique_id = k.person_id
+        ),
+        keyed AS (
+            SELECT *,
+                CASE
+                    WHEN person_id IS NOT NULL THEN 'p' || person_id
+                    WHEN name_fold IS NOT NULL
+                        THEN 'u' || name_fold || '|' || coalesce(dob, '') || '|' || coalesce(listed_id, '')
+                END AS person_key
+            FROM joined
+        ),
+        grouped AS (
+            SELECT *, count(*) OVER (PARTITION BY person_key) AS group_size,
+                   min(unique_id) OVER (PARTITION BY person_key) AS group_first
+            FROM keyed
+        )
+        SELECT
+            unique_id, source_file, source_row,
+            CASE
+                WHEN how IN ('invalid', 'ambiguous', 'not_found') THEN how
+                WHEN p_death IS NOT NULL THEN 'deceased'
+                WHEN diff <> '' THEN 'corrected'
+                ELSE 'verified'
+            END AS status,
+            CASE WHEN person_id IS NOT NULL THEN p_id12 END AS citizen_id,
+            round(CASE WHEN how IN ('invalid', 'not_found') THEN 0.0 ELSE probability END, 6) AS match_probability,
+            CASE WHEN person_key IS NOT NULL AND group_size > 1 THEN 'D' || group_first END AS duplicate_group,
+            CASE WHEN person_id IS NOT NULL THEN diff ELSE '' END AS differences,
+            how, person_id, p_name, p_dob, p_sex, p_commune, p_death
+        FROM grouped
+        ORDER BY unique_id
+        """
+    )
+
+
+def _weight_words(weight: float) -> str:
+    if weight >= 10:
+        return "very strong evidence for"
+    if weight >= 4:
+        return "strong evidence for"
+    if weight > 0.5:
+        return "some evidence for"
+    if weight >= -0.5:
+        return "no evidence either way"
+    if weight > -4:
+        return "some evidence against"
+    return "strong evidence against"
+
+
+def _explanations(con: duckdb.DuckDBPyConnection, model: dict[str, Any] | None) -> list[str]:
+    """One sentence per row: which fields agreed or differed, and the weight of each."""
+    rows = con.execute(
+        "SELECT r.unique_id, r.how, r.status FROM result r ORDER BY r.unique_id"
+    ).fetchall()
+    details: dict[int, dict[str, Any]] = {}
+    if "mw_full_name" in {r[0] for r in con.execute("DESCRIBE decided").fetchall()}:
+        labels = probabilistic.level_labels(model)
+        table = con.execute("SELECT * FROM decided").to_arrow_table().to_pylist()
+        for record in table:
+            details[int(record["list_id"])] = record
+    out: list[str] = []
+    for unique_id, how, status in rows:
+        if how == "invalid":
+            out.append("no name, or neither a readable date of birth nor an ID number")
+        elif how == "exact":
+            out.append("exact stage: the same ID number, name and date of birth")
+        elif unique_id in details:
+            record = details[unique_id]
+            parts = []
+            for column, words in probabilistic.COMPARISON_WORDS.items():
+                base = float(record.get(f"mw_{column}") or 0.0)
+                label = probabilistic.level_of(labels.get(column, []), base)
+                weight = base + (float(record.get("mw_tf_adj_full_name") or 0.0) if column == "full_name" else 0.0)
+                parts.append(f"{words}: {label} ({weight:+.1f}, {_weight_words(weight)})")
+            prefix = {"link": "linked", "ambiguous": "best candidate, not sure", "not_found": "best candidate, rejected"}
+            out.append(f"{prefix.get(how, how)}: " + "; ".join(parts))
+        else:
+            out.append("no candidate in the registry")
+    return out
+
+
+def match_files(
+    *,
+    population: Path,
+    beneficiaries: Sequence[Path],
+    engine: Engine = "duckdb",
+    model: dict[str, Any] | None = None,
+    thresholds: Thresholds | None = None,
+    threads: int | None = None,
+) -> pa.Table:
+    """Match every data row of `beneficiaries` against the `population` snapshot.
+
+    Returns an Arrow table, one row per data row in input order, with RESULT_COLUMNS then EXTRA_COLUMNS.
+    Raises InputError (an input cannot be read or holds no data rows) before any matching.
+    """
+    if engine != "duckdb":
+        raise NotImplementedError("the Spark engine is not available yet")
+    rows = read_lists(beneficiaries)
+    con = duckdb.connect()
+    try:
+        con.execute(f"SET threads = {threads or os.cpu_count() or 1}")
+        install_macros(con)
+        people = load_population(con, population)
+        load_lists(con, rows)
+        _exact_stage(con)
+        _probabilistic_stage(con, people, model)
+        _decide(con, thresholds or Thresholds())
+        _assemble(con)
+        explanations = _explanations(con, model)
+        table = con.execute(
+            """
+            SELECT source_file, source_row, status, citizen_id, match_probability, duplicate_group, differences,
+                   p_name AS registry_full_name, p_dob AS registry_date_of_birth, p_sex AS registry_sex,
+                   p_commune AS registry_commune_code, p_death AS registry_date_of_death
+            FROM result ORDER BY unique_id
+            """
+        ).to_arrow_table()
+    finally:
+        con.close()
+    table = table.add_column(7, "explanation", pa.array(explanations, pa.string()))
+    return table
