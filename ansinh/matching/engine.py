@@ -3,6 +3,8 @@
 Everything between reading the inputs and writing the result happens in DuckDB, on Arrow tables.
 """
 
+# ruff: noqa: S608 - SQL here is built from this package's own constants and quoted paths, never from row data
+
 from __future__ import annotations
 
 import os
@@ -44,7 +46,10 @@ class Thresholds:
 
 
 # A list date agrees with a registry date when every part both give is equal ("1940" agrees with 1940-03-05).
-_DOB_AGREES = "(l.birth_y IS NULL OR (l.birth_y = p.birth_y AND coalesce(l.birth_m = p.birth_m, true) AND coalesce(l.birth_d = p.birth_d, true)))"
+_DOB_AGREES = (
+    "(l.birth_y IS NULL OR (l.birth_y = p.birth_y"
+    " AND coalesce(l.birth_m = p.birth_m, true) AND coalesce(l.birth_d = p.birth_d, true)))"
+)
 _ID_AGREES = "(l.listed_id IS NULL OR l.id12 = p.id12 OR l.id9 = p.id9)"
 
 
@@ -116,11 +121,14 @@ def _assemble(con: duckdb.DuckDBPyConnection) -> None:
             ("date_of_birth", f"NOT {_DOB_AGREES}"),
             ("sex", "l.sex IS NOT NULL AND p.sex IS NOT NULL AND l.sex <> p.sex"),
             ("citizen_id", f"NOT {_ID_AGREES}"),
-            ("commune_code", "l.commune_code IS NOT NULL AND p.commune_code IS NOT NULL AND l.commune_code <> p.commune_code"),
+            (
+                "commune_code",
+                "l.commune_code IS NOT NULL AND p.commune_code IS NOT NULL AND l.commune_code <> p.commune_code",
+            ),
         )
     )
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TABLE linked AS
         SELECT
             l.unique_id AS list_id,
@@ -195,17 +203,15 @@ def _weight_words(weight: float) -> str:
 
 def _explanations(con: duckdb.DuckDBPyConnection, model: dict[str, Any] | None) -> list[str]:
     """One sentence per row: which fields agreed or differed, and the weight of each."""
-    rows = con.execute(
-        "SELECT r.unique_id, r.how, r.status FROM result r ORDER BY r.unique_id"
-    ).fetchall()
+    rows = con.execute("SELECT unique_id, how FROM result ORDER BY unique_id").fetchall()
     details: dict[int, dict[str, Any]] = {}
     if "mw_full_name" in {r[0] for r in con.execute("DESCRIBE decided").fetchall()}:
         labels = probabilistic.level_labels(model)
-        table = con.execute("SELECT * FROM decided").to_arrow_table().to_pylist()
+        table = con.sql("SELECT * FROM decided").to_arrow_table().to_pylist()
         for record in table:
             details[int(record["list_id"])] = record
     out: list[str] = []
-    for unique_id, how, status in rows:
+    for unique_id, how in rows:
         if how == "invalid":
             out.append("no name, or neither a readable date of birth nor an ID number")
         elif how == "exact":
@@ -218,7 +224,11 @@ def _explanations(con: duckdb.DuckDBPyConnection, model: dict[str, Any] | None) 
                 label = probabilistic.level_of(labels.get(column, []), base)
                 weight = base + (float(record.get("mw_tf_adj_full_name") or 0.0) if column == "full_name" else 0.0)
                 parts.append(f"{words}: {label} ({weight:+.1f}, {_weight_words(weight)})")
-            prefix = {"link": "linked", "ambiguous": "best candidate, not sure", "not_found": "best candidate, rejected"}
+            prefix = {
+                "link": "linked",
+                "ambiguous": "best candidate, not sure",
+                "not_found": "best candidate, rejected",
+            }
             out.append(f"{prefix.get(how, how)}: " + "; ".join(parts))
         else:
             out.append("no candidate in the registry")
@@ -253,7 +263,7 @@ def match_files(
         _decide(con, thresholds or Thresholds())
         _assemble(con)
         explanations = _explanations(con, model)
-        table = con.execute(
+        table = con.sql(
             """
             SELECT source_file, source_row, status, citizen_id, match_probability, duplicate_group, differences,
                    p_name AS registry_full_name, p_dob AS registry_date_of_birth, p_sex AS registry_sex,

@@ -7,6 +7,8 @@ all compare the same normalised values:
     unique_id, name, name_fold, name_key, given, family, dob, birth_y, birth_m, birth_d, sex, commune_code, id12, id9
 """
 
+# ruff: noqa: S608 - SQL here is built from this package's own constants and quoted paths, never from row data
+
 from __future__ import annotations
 
 from collections.abc import Sequence

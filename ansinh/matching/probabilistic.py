@@ -1,16 +1,18 @@
 """Stage 2: the Fellegi-Sunter model (Splink 5) for rows the exact stage did not settle.
 
 The comparisons and blocking rules live here; the trained m and u probabilities live in
-`model/model.json`, written by `train_model` (run `ansinh match_train`-style code once, not per match) and
+`model/model.json`, written by `ansinh.matching.train_model` (run once, not per match) and
 read by `predict_candidates`. The prior (the chance that a list row and a random registry person are the same)
 is set per run from the registry's size, so one model serves a commune and the nation alike.
 """
 
+# ruff: noqa: S608 - SQL here is built from this package's own constants and quoted paths, never from row data
+
 from __future__ import annotations
 
 import json
-import math
 import logging
+import math
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +20,13 @@ import duckdb
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
 
 MODEL_PATH = Path(__file__).with_name("model") / "model.json"
 SPLINK_COLUMNS = (
-    "unique_id", "name_fold", "name_key", "given", "family", "birth_y", "birth_m", "birth_d", "sex", "commune_code", "id12", "id9",
+    "unique_id", "name_fold", "name_key", "given", "family", "birth_y", "birth_m", "birth_d", "sex",
+    "commune_code", "id12", "id9",
 )  # fmt: skip
 
 # Plain-language names of the comparisons, for explanations.
@@ -36,7 +41,7 @@ COMPARISON_WORDS = {
 _ID_NULL = "(id12_l IS NULL AND id9_l IS NULL) OR (id12_r IS NULL AND id9_r IS NULL)"
 
 
-def comparisons() -> list[cl.CustomComparison]:
+def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
     name = cl.CustomComparison(
         output_column_name="full_name",
         comparison_levels=[
@@ -63,11 +68,21 @@ def comparisons() -> list[cl.CustomComparison]:
                 "birth_y_l = birth_y_r AND birth_m_l = birth_m_r AND birth_d_l = birth_d_r", "the same date of birth"
             ),
             cll.CustomLevel(
-                "birth_y_l = birth_y_r AND birth_m_l = birth_m_r AND (birth_d_l IS NULL OR birth_d_r IS NULL)", "the same month and year of birth"
+                "birth_y_l = birth_y_r AND birth_m_l = birth_m_r AND (birth_d_l IS NULL OR birth_d_r IS NULL)",
+                "the same month and year of birth",
             ),
-            cll.CustomLevel("birth_y_l = birth_y_r AND (birth_m_l IS NULL OR birth_m_r IS NULL)", "the same year of birth (year only)"),
-            cll.CustomLevel("birth_y_l = birth_y_r AND birth_m_l = birth_d_r AND birth_d_l = birth_m_r", "day and month of birth swapped"),
-            cll.CustomLevel("birth_y_l = birth_y_r AND (birth_m_l = birth_m_r OR birth_d_l = birth_d_r)", "a date of birth one part apart"),
+            cll.CustomLevel(
+                "birth_y_l = birth_y_r AND (birth_m_l IS NULL OR birth_m_r IS NULL)",
+                "the same year of birth (year only)",
+            ),
+            cll.CustomLevel(
+                "birth_y_l = birth_y_r AND birth_m_l = birth_d_r AND birth_d_l = birth_m_r",
+                "day and month of birth swapped",
+            ),
+            cll.CustomLevel(
+                "birth_y_l = birth_y_r AND (birth_m_l = birth_m_r OR birth_d_l = birth_d_r)",
+                "a date of birth one part apart",
+            ),
             cll.CustomLevel(
                 "abs(birth_y_l - birth_y_r) <= 1 AND coalesce(birth_m_l = birth_m_r AND birth_d_l = birth_d_r, true)",
                 "a year of birth one apart",
@@ -105,7 +120,7 @@ def comparisons() -> list[cl.CustomComparison]:
     return [name, dob, sex, commune, citizen_id]
 
 
-BLOCKING_RULES = [
+BLOCKING_RULES: list[BlockingRuleCreator | dict[str, Any]] = [
     block_on("id12"),
     block_on("id9"),
     block_on("name_key", "birth_y"),
@@ -142,9 +157,7 @@ def load_model(path: Path = MODEL_PATH) -> dict[str, Any]:
     return data
 
 
-def predict_candidates(
-    con: duckdb.DuckDBPyConnection, *, population: int, model: dict[str, Any] | None = None
-) -> str:
+def predict_candidates(con: duckdb.DuckDBPyConnection, *, population: int, model: dict[str, Any] | None = None) -> str:
     """Score the blocked pairs of `stage2_rows` x `pop`; returns the name of a table of candidate pairs.
 
     The table has list_id, person_id, match_weight, match_probability and each comparison's weight (mw_...).

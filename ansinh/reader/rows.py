@@ -187,7 +187,7 @@ class RowReader:
             name = cells[name_col] if name_col is not None else ""
             # A name starts with a letter and has more than one ("B" is a column-letter row).
             if type(name) is str and name[:1].isalpha() and name[1:2] and name != name_header:
-                if id_col is not None and cells[id_col] != "":
+                if id_col is not None and _looks_like_id(cells[id_col]):
                     yield self._data_row(sheet_row, cells)
                     continue
                 for j in dob_cols:
@@ -223,7 +223,7 @@ class RowReader:
             return "blank"
         name_col, id_col = self.name_col, self.id_col
         name = cell_text(cells[name_col]) if name_col is not None else ""
-        has_id = id_col is not None and cells[id_col] != ""
+        has_id = id_col is not None and _looks_like_id(cells[id_col])
         has_dob = any(cells[j] != "" for j in self.any_dob_cols)
         if is_column_number_row(cells) or (name and name == self.ctx.name_header):
             self._skip("header", sheet_row)
@@ -445,3 +445,14 @@ class RowReader:
         if earlier is not None:
             params: dict[str, object] = {"data_row": earlier, "sheet_row": self.duplicates.sheet_rows[earlier - 1]}
             add(self._problem("duplicate_in_file", sheet_row, data_row, self.name_col, params))
+
+
+def _looks_like_id(cell: Cell) -> bool:
+    """A cell that holds an ID number (mostly digits), not text that a signature block spilled into the column."""
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return True
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip()
+    digits = sum(ch.isdigit() for ch in text)
+    return digits >= 6 and digits * 10 >= len(text) * 6

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from ansinh.reader import read_list
 from tests.synth.support import Run
 
 
-@pytest.mark.xfail(
-    reason="ansinh.reader (in progress) counts the signature rows as data when their text spans the ID column",
-    strict=False,
-)
 def test_the_reader_finds_every_data_row_of_every_list_with_the_truths_numbering(run: Run) -> None:
     for path in sorted((run.out / "lists").iterdir()):
         truth = [(t["data_row"], t["sheet_row"], t["listed_full_name"]) for t in run.truth.to_pylist()

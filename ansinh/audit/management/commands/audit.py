@@ -5,7 +5,7 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from ansinh.audit.verification import audit_chain_verify
 
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         verify: ArgumentParser = commands.add_parser("verify", help="Check the chain; exit 1 on a break.")
         verify.add_argument("--chunk-size", type=int, default=2000, help="Entries read per database round trip.")
 
+    @no_translations  # an English command-line tool; the same checks stay translated in the web pages
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "verify":
             self._verify(chunk_size=options["chunk_size"])
