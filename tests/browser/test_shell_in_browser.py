@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_commune_police_sees_only_their_commune_and_switches_language(page, world: World) -> None:
     f.user(RoleSlug.COMMUNE_POLICE, communes=[world.ba_dinh], username="police")
-    f.person("Nguyễn Thị Lan", world.ba_dinh)
+    f.person("Nguyễn Thị Lan", world.ba_dinh, birth_year=1940, birth_month=3, birth_day=5, hamlet="Tổ 3")
+    f.person("Phạm Văn Bình", world.ba_dinh, birth_year=1938, hamlet="Tổ 4", house_number="12")
+    f.person("Lê Thị Hoà", world.ba_dinh, birth_year=1945, birth_month=7, hamlet="Tổ 1")
     f.person("Trần Văn Hòa", world.tay_ho)
     log_in(page, "police", f.PASSWORD)
     assert "Công an xã" in page.inner_text("main")
