@@ -25,7 +25,7 @@ from ansinh.registry.models import Benefit, Person
 
 CHUNK = 5000
 PERSON_FIELDS = ("full_name", "date_of_birth", "sex", "citizen_id", "old_id", "commune_id", "hamlet", "phone")
-BENEFIT_FIELDS = ("monthly_amount", "subgroup_id", "start_date", "decision_number")
+BENEFIT_FIELDS = ("monthly_amount", "subgroup_id", "start_date", "decision_number", "decision_date")
 
 
 @dataclass
@@ -91,6 +91,9 @@ def benefit_values(values: dict[str, Any], subgroups: dict[str, int]) -> dict[st
         out["start_date"] = start
     if values.get("decision_number"):
         out["decision_number"] = values["decision_number"]
+    decided = values.get("decision_date")
+    if isinstance(decided, str) and len(decided) == 10:
+        out["decision_date"] = decided
     return out
 
 

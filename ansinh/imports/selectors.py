@@ -17,11 +17,12 @@ from django_tasks_db.models import DBTaskResult
 
 from ansinh.access.models import User
 from ansinh.access.roles import REGISTRY_EDITOR_ROLES, RoleSlug
-from ansinh.access.scoping import area_communes, has_role
+from ansinh.access.scoping import area_communes, has_role, scope_queryset
 from ansinh.geo.models import Commune
 from ansinh.imports.models import ImportBatch, ImportRow
 from ansinh.jobs.models import Job
 from ansinh.jobs.selectors import job_get, jobs_for_user
+from ansinh.registry.models import Benefit, Person
 
 # Who may open the import pages at all: the editors, and the two roles that oversee them.
 IMPORT_READER_ROLES = frozenset(REGISTRY_EDITOR_ROLES | {RoleSlug.NATIONAL_SUPERVISOR, RoleSlug.AUDITOR})
@@ -176,3 +177,23 @@ def problem_text(found: dict[str, Any]) -> str:
     except (KeyError, ValueError, TypeError):
         # A translation naming other placeholders must not hide the problem: show it in English.
         return message % params if params else message
+
+
+def batch_missing_people(*, user: User, batch: ImportBatch) -> QuerySet[Person]:
+    """The people of the user's area missing from the batch's list (see `missing_from_list`)."""
+    return scope_queryset(missing_from_list(batch=batch), user)
+
+
+def missing_from_list(*, batch: ImportBatch) -> QuerySet[Person]:
+    """People with an active benefit of the batch's category in the communes the list covers who are not on
+    it: reported for a person to look into, never deleted. Unscoped, for the command line."""
+    on_list = ImportRow.objects.filter(batch=batch, person__isnull=False).values("person_id")
+    return (
+        Person.objects.filter(
+            commune__in=batch.communes.all(),
+            benefits__category=batch.category,
+            benefits__status=Benefit.Status.ACTIVE,
+        )
+        .exclude(pk__in=on_list)
+        .distinct()
+    )

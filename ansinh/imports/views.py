@@ -32,6 +32,9 @@ from ansinh.reader import FIELD_LABELS
 PAGE_SIZE = 50
 
 
+MISSING_SHOWN = 200  # people listed on a batch page as missing from its list
+
+
 def _forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/forbidden.html", status=403)
 
@@ -180,6 +183,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "in_area": selectors.batch_in_user_area(user=user, batch=batch),
             "can_stage": selectors.can_stage(user),
             "fixed_rows": services.batch_fixed_rows(batch=batch) if can_change else 0,
+            "missing": selectors.batch_missing_people(user=user, batch=batch)[:MISSING_SHOWN]
+            if batch.status == batch.Status.COMMITTED
+            else [],
         }
     )
     return render(request, "imports/batch_detail.html", context)

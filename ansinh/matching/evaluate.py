@@ -18,7 +18,7 @@ def evaluate(result: pa.Table, truth: Path) -> dict[str, float]:
     row = con.execute(
         f"""
         WITH j AS (
-            SELECT r.status, r.citizen_id AS linked, t.citizen_id AS true_id, t.in_registry, t.died,
+            SELECT r.status, nullif(r.citizen_id, '') AS linked, t.citizen_id AS true_id, t.in_registry, t.died,
                    r.duplicate_group, t.person_key
             FROM result r JOIN read_parquet('{quoted}') t ON t.file = r.source_file AND t.data_row = r.source_row
         )
@@ -43,7 +43,7 @@ def evaluate(result: pa.Table, truth: Path) -> dict[str, float]:
     pairs = con.execute(
         f"""
         WITH j AS (
-            SELECT r.source_file || ':' || r.source_row AS id, r.duplicate_group AS g, t.person_key AS p
+            SELECT r.source_file || ':' || r.source_row AS id, nullif(r.duplicate_group, '') AS g, t.person_key AS p
             FROM result r JOIN read_parquet('{quoted}') t ON t.file = r.source_file AND t.data_row = r.source_row
         ),
         found AS (SELECT a.id AS x, b.id AS y FROM j a JOIN j b ON a.g = b.g AND a.id < b.id),

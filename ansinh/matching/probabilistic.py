@@ -127,6 +127,13 @@ BLOCKING_RULES: list[BlockingRuleCreator | dict[str, Any]] = [
     block_on("given", "birth_y", "commune_code"),
     block_on("birth_y", "birth_m", "birth_d", "commune_code"),
     block_on("family", "given", "birth_d", "birth_m"),
+    block_on("family", "birth_y", "commune_code"),
+    # A swapped day and month together with a typo in the name: found by the swap itself.
+    {
+        "blocking_rule": "l.birth_y = r.birth_y AND l.birth_m = r.birth_d AND l.birth_d = r.birth_m"
+        " AND l.commune_code = r.commune_code",
+        "sql_dialect": "duckdb",
+    },
 ]
 
 
@@ -149,7 +156,8 @@ def _linker(con: duckdb.DuckDBPyConnection, model: dict[str, Any] | SettingsCrea
     con.execute(f"CREATE OR REPLACE VIEW splink_list AS SELECT {columns} FROM stage2_rows")
     registry = api.register("splink_registry", dataset_display_name="registry")
     listed = api.register("splink_list", dataset_display_name="list")
-    return Linker([registry, listed], model)
+    # Splink logs each step at INFO; a match run's standard error is for the one-line reason only.
+    return Linker([registry, listed], model, log_level=logging.WARNING)
 
 
 def load_model(path: Path = MODEL_PATH) -> dict[str, Any]:
@@ -165,7 +173,6 @@ def predict_candidates(con: duckdb.DuckDBPyConnection, *, population: int, model
     settings_dict = dict(model or load_model())
     # The prior: about one person in the registry is the one a list row stands for.
     settings_dict["probability_two_random_records_match"] = 1.0 / max(population, 1)
-    logging.getLogger("splink").setLevel(logging.WARNING)
     linker = _linker(con, settings_dict)
     pairs = linker.inference.predict(threshold_match_weight=-10)
     weights = ", ".join(f"mw_{c}" for c in COMPARISON_WORDS)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from ansinh.access.models import User
 from ansinh.geo.selectors import commune_by_code
 from ansinh.imports.models import ImportBatch
+from ansinh.imports.selectors import missing_from_list
 from ansinh.imports.services import batch_import
 from ansinh.reader import UnreadableFile
 from ansinh.registry.models import Category
@@ -85,6 +86,12 @@ class Command(BaseCommand):
             self._unreadable(f"{path.name}: {exc.text}")
         report = options["report"] or path.with_name(path.name + ".report.csv")
         write_report(report, batch)
+        missing = missing_from_list(batch=batch).count()
+        if missing:
+            self.stdout.write(
+                f"missing: {missing} people of this category in these communes are not on the list "
+                "(reported, not deleted; see the batch page)"
+            )
         self.stdout.write(counts.line())
         if counts.invalid:
             sys.exit(EXIT_INVALID_ROWS)
