@@ -229,10 +229,23 @@ def test_people_missing_from_a_new_list_are_reported_not_deleted(good_list: Path
     from ansinh.imports.selectors import missing_from_list
 
     run(str(good_list), "--category", "social_protection")
-    shorter = official_xlsx(tmp_path / "btxh-march.xlsx", [
-        ["Nguyễn Thị Lan", dt.date(1940, 3, 5), "Nữ", "001140001268", "00004", "Phường Ba Đình", "Tổ 3", 500000,
-         "0011001234567", "Vietcombank"],
-    ])
+    shorter = official_xlsx(
+        tmp_path / "btxh-march.xlsx",
+        [
+            [
+                "Nguyễn Thị Lan",
+                dt.date(1940, 3, 5),
+                "Nữ",
+                "001140001268",
+                "00004",
+                "Phường Ba Đình",
+                "Tổ 3",
+                500000,
+                "0011001234567",
+                "Vietcombank",
+            ],
+        ],
+    )
     code, out, _ = run(str(shorter), "--category", "social_protection")
     assert code == 0
     assert "missing: 1 people" in out  # Tran Van Hoa, of the same commune; Lê Văn Tám lives elsewhere
