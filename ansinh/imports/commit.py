@@ -225,6 +225,8 @@ class Committer:
         birth = fields.pop("date_of_birth", None)
         date = PartialDate.from_iso(birth) if birth else None
         return Person(
+            # The row's warnings stay open on the person until matching or a reviewer settles them.
+            checks=sorted({p["code"] for p in row.problems if p["level"] == "warning"}),
             **Person.name_fields(fields.pop("full_name")),
             birth_year=date.year if date else None,
             birth_month=date.month if date else None,

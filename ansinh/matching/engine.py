@@ -43,6 +43,8 @@ class Thresholds:
     link: float = 0.95
     review: float = 0.05
     margin: float = 6.0
+    # A missed death pays a dead person: a dead best candidate goes to review on far weaker evidence.
+    dead_review: float = 1e-4
 
 
 # A list date agrees with a registry date when every part both give is equal ("1940" agrees with 1940-03-05).
@@ -50,7 +52,8 @@ _DOB_AGREES = (
     "(l.birth_y IS NULL OR (l.birth_y = p.birth_y"
     " AND coalesce(l.birth_m = p.birth_m, true) AND coalesce(l.birth_d = p.birth_d, true)))"
 )
-_ID_AGREES = "(l.listed_id IS NULL OR l.id12 = p.id12 OR l.id9 = p.id9)"
+# coalesce: a comparison with a missing side is NULL, and NOT NULL would hide the difference.
+_ID_AGREES = "(l.listed_id IS NULL OR coalesce(l.id12 = p.id12, false) OR coalesce(l.id9 = p.id9, false))"
 
 
 def _exact_stage(con: duckdb.DuckDBPyConnection) -> None:
@@ -100,20 +103,23 @@ def _decide(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> None:
         )
         SELECT
             b.list_id, b.person_id, b.match_probability, {extra},
+            b.match_weight AS best_weight, s.match_weight AS second_weight,
             CASE
                 WHEN b.match_probability >= {thresholds.link}
                      AND (s.match_weight IS NULL OR b.match_weight - s.match_weight >= {thresholds.margin})
                      THEN 'link'
                 WHEN b.match_probability >= {thresholds.review} THEN 'ambiguous'
+                WHEN p.date_of_death IS NOT NULL AND b.match_probability >= {thresholds.dead_review} THEN 'ambiguous'
                 ELSE 'not_found'
             END AS decision
         FROM ranked b LEFT JOIN ranked s ON s.list_id = b.list_id AND s.rk = 2
+        LEFT JOIN pop p ON p.unique_id = b.person_id
         WHERE b.rk = 1
         """
     )
 
 
-def _assemble(con: duckdb.DuckDBPyConnection) -> None:
+def _assemble(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> None:
     differences = ", ".join(
         f"CASE WHEN {cond} THEN '{name}' END"
         for name, cond in (
@@ -154,14 +160,38 @@ def _assemble(con: duckdb.DuckDBPyConnection) -> None:
             FROM list_rows l JOIN linked k ON k.list_id = l.unique_id
             LEFT JOIN pop p ON p.unique_id = k.person_id
         ),
+        linked_keys AS (
+            SELECT *, CASE WHEN person_id IS NOT NULL THEN 'p' || person_id END AS linked_key FROM joined
+        ),
+        -- An unlinked row that lists the name and the full birth date (or its swap) of rows linked to one
+        -- person is most likely that person again, listed without the ID that settled the other row. A year
+        -- alone is not enough: namesakes born the same year are common.
+        adopted AS (
+            SELECT u.unique_id, min(k.linked_key) AS adopted_key
+            FROM linked_keys u JOIN linked_keys k
+                ON k.linked_key IS NOT NULL AND u.linked_key IS NULL AND NOT u.invalid
+                AND u.name_key = k.name_key AND u.birth_y = k.birth_y AND coalesce(u.sex = k.sex, true)
+                AND ((u.birth_m = k.birth_m AND u.birth_d = k.birth_d)
+                     OR (u.birth_m = k.birth_d AND u.birth_d = k.birth_m))
+            GROUP BY u.unique_id
+            HAVING count(DISTINCT k.linked_key) = 1
+        ),
+        -- An ambiguous row whose clear favourite is linked by another row: that row corroborates it.
+        adopted_best AS (
+            SELECT u.unique_id, 'p' || d.person_id AS adopted_key
+            FROM linked_keys u JOIN decided d ON d.list_id = u.unique_id
+            WHERE u.linked_key IS NULL AND u.how = 'ambiguous'
+                AND (d.second_weight IS NULL OR d.best_weight - d.second_weight >= {thresholds.margin})
+                AND d.person_id IN (SELECT person_id FROM linked_keys WHERE linked_key IS NOT NULL)
+        ),
         keyed AS (
-            SELECT *,
-                CASE
-                    WHEN person_id IS NOT NULL THEN 'p' || person_id
-                    WHEN name_fold IS NOT NULL
-                        THEN 'u' || name_fold || '|' || coalesce(dob, '') || '|' || coalesce(listed_id, '')
-                END AS person_key
-            FROM joined
+            SELECT j.*,
+                coalesce(
+                    j.linked_key, b.adopted_key, a.adopted_key,
+                    CASE WHEN NOT j.invalid THEN concat_ws('|', 'u', j.name_key, j.birth_y,
+                        least(j.birth_m, j.birth_d), greatest(j.birth_m, j.birth_d), j.sex) END
+                ) AS person_key
+            FROM linked_keys j LEFT JOIN adopted a USING (unique_id) LEFT JOIN adopted_best b USING (unique_id)
         ),
         grouped AS (
             SELECT *, count(*) OVER (PARTITION BY person_key) AS group_size,
@@ -251,6 +281,7 @@ def match_files(
     """
     if engine != "duckdb":
         raise NotImplementedError("the Spark engine is not available yet")
+    limits = thresholds or Thresholds()
     rows = read_lists(beneficiaries)
     con = duckdb.connect()
     try:
@@ -260,8 +291,8 @@ def match_files(
         load_lists(con, rows)
         _exact_stage(con)
         _probabilistic_stage(con, people, model)
-        _decide(con, thresholds or Thresholds())
-        _assemble(con)
+        _decide(con, limits)
+        _assemble(con, limits)
         explanations = _explanations(con, model)
         table = con.sql(
             """

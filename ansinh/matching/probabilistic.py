@@ -128,6 +128,7 @@ BLOCKING_RULES: list[BlockingRuleCreator | dict[str, Any]] = [
     block_on("birth_y", "birth_m", "birth_d", "commune_code"),
     block_on("family", "given", "birth_d", "birth_m"),
     block_on("family", "birth_y", "commune_code"),
+    block_on("given", "birth_y", "birth_m", "birth_d"),
     # A swapped day and month together with a typo in the name: found by the swap itself.
     {
         "blocking_rule": "l.birth_y = r.birth_y AND l.birth_m = r.birth_d AND l.birth_d = r.birth_m"

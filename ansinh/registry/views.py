@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,11 +15,11 @@ from django.views.decorators.http import require_POST
 from ansinh.access.models import User
 from ansinh.access.roles import REGISTRY_EDITOR_ROLES
 from ansinh.access.routes import acting_user, scoped
-from ansinh.access.scoping import can_read_audit, can_see_unmasked, has_role
+from ansinh.access.scoping import area_communes, can_read_audit, can_see_unmasked, has_role
 from ansinh.lib.masking import mask_number
 from ansinh.registry import exports, selectors, services
 from ansinh.registry.forms import PersonForm
-from ansinh.registry.models import Person
+from ansinh.registry.models import Category, Person
 
 PAGE_SIZE = 50
 REVEALABLE = ("citizen_id", "phone")
@@ -30,14 +32,38 @@ def _person_or_404(user: User, person_id: int) -> Person:
     return person
 
 
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    commune = request.GET.get("commune", "")
+    return {
+        "query": request.GET.get("q", "").strip(),
+        "commune_id": int(commune) if commune.isdigit() else None,
+        "category": request.GET.get("category", "") if request.GET.get("category") in Category.values else "",
+        "sort": request.GET.get("sort", "given"),
+    }
+
+
 @scoped
 def person_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    query = request.GET.get("q", "").strip()
-    page = Paginator(selectors.person_list(user=user, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = _filters(request)
+    page = Paginator(selectors.person_list(user=user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
     services.person_views_record(user=user, people=list(page.object_list))
     template = "registry/_person_rows.html" if request.headers.get("HX-Request") else "registry/person_list.html"
-    return render(request, template, {"page": page, "query": query, "unmasked": can_see_unmasked(user)})
+    context = {
+        "page": page,
+        **filters,
+        "querystring": _without_page(request),
+        "communes": area_communes(user).order_by("name") if user.area_level != User.AreaLevel.NATION else [],
+        "categories": Category.choices,
+        "unmasked": can_see_unmasked(user),
+    }
+    return render(request, template, context)
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @scoped
@@ -104,8 +130,7 @@ def person_reveal(request: HttpRequest, person_id: int, field: str) -> HttpRespo
 @scoped
 def person_export(request: HttpRequest, fmt: str = "csv") -> HttpResponse:
     user = acting_user(request)
-    query = request.GET.get("q", "").strip()
-    people = list(selectors.person_list(user=user, query=query).prefetch_related("benefits"))
+    people = list(selectors.person_list(user=user, **_filters(request)).prefetch_related("benefits"))
     unmasked = can_see_unmasked(user)
     services.person_views_record(user=user, people=people, action="export")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

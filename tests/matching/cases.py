@@ -24,10 +24,11 @@ PEOPLE = [
     ("001150007777", "", "Lê Thị Hoa", "1950-04-01", "F", HOME, ""),
     ("001150008888", "", "Lê Thị Hoa", "1950-09-09", "F", HOME, ""),
     ("001160009999", "", "Đặng Thị Thúy Vy", "1960-05-17", "F", HOME, ""),
+    ("001170001010", "", "Trịnh Thị Ngọc Ánh", "1970-01-02", "F", HOME, ""),
+    ("001155002020", "", "Mai Văn Tiến", "1955-03-03", "M", HOME, ""),
 ]
 
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD/CMND", "Mã xã"]
-# name -> (list row values, expected status, expected citizen_id, expected differences)
 LIST_A = [
     ["Nguyễn Thị Lan", "05/03/1940", "Nữ", "001140001268", HOME],
     ["TRAN VAN HOA", "12/07/1938", "Nam", "", HOME],
@@ -40,9 +41,12 @@ LIST_A = [
     ["Phùng Xuân Trường", "01/01/1933", "Nam", "", HOME],
     ["Ngô Văn Tư", "", "Nam", "", HOME],
     ["Đặng Thị Thúy Vi", "17/05/1960", "Nữ", "001160009999", HOME],
+    ["Trịnh Ngọc Ánh", "02/01/1970", "Nữ", "", HOME],
+    ["Mai Văn Tiến", "03/03/1955", "Nam", "001155002029", HOME],
 ]
 LIST_B = [["Nguyen Thi Lan", "1940", "Nữ", "", HOME]]
 
+# Per row of LIST_A: status, citizen_id, differences.
 EXPECTED_A = [
     ("verified", "001140001268", ""),
     ("verified", "001138002222", ""),
@@ -55,6 +59,8 @@ EXPECTED_A = [
     ("not_found", "", ""),
     ("invalid", "", ""),
     ("corrected", "001160009999", "full_name"),
+    ("corrected", "001170001010", "full_name"),
+    ("corrected", "001155002020", "citizen_id"),
 ]
 
 

@@ -166,3 +166,30 @@ def test_excel_export_is_the_official_layout_and_reads_back(personas: Personas, 
         rows = {r.values["full_name"]: r for r in listing.rows}
     assert {"Nguyễn Thị Lan", "Trần Văn Hòa"} <= set(rows)
     assert rows["Nguyễn Thị Lan"].values["citizen_id"] == "001190001268"
+
+
+def test_list_filters_by_commune_and_category_inside_the_area(personas: Personas, world: World) -> None:
+    from ansinh.registry.models import Benefit
+
+    lan = f.person("Nguyễn Thị Lan", world.ba_dinh)
+    f.person("Trần Văn Hòa", world.tay_ho)
+    f.person("Lê Thị Thuý", world.le_chan)
+    Benefit.objects.create(person=lan, category="meritorious")
+    province = logged_in(personas.province_hanoi)
+    by_commune = province.get(reverse("registry:person_list"), {"commune": world.tay_ho.pk})
+    assert {p.full_name for p in by_commune.context["page"].object_list} == {"Trần Văn Hòa"}
+    outside = province.get(reverse("registry:person_list"), {"commune": world.le_chan.pk})
+    assert list(outside.context["page"].object_list) == []
+    by_category = province.get(reverse("registry:person_list"), {"category": "meritorious"})
+    assert {p.full_name for p in by_category.context["page"].object_list} == {"Nguyễn Thị Lan"}
+
+
+def test_list_can_sort_by_family_name(personas: Personas, world: World) -> None:
+    for name in ["Nguyễn Văn Bình", "Trần Thị An", "Lê Văn Ân"]:
+        f.person(name, world.ba_dinh)
+    response = logged_in(personas.police_ba_dinh).get(reverse("registry:person_list"), {"sort": "family"})
+    assert [p.full_name for p in response.context["page"].object_list] == [
+        "Lê Văn Ân",
+        "Nguyễn Văn Bình",
+        "Trần Thị An",
+    ]
