@@ -10,7 +10,6 @@ from ansinh.access.scoping import has_role, scope_queryset
 from ansinh.lib.text import fold
 from ansinh.registry.models import Benefit, Person
 
-
 SORTS = {
     "given": ("sort_key", "pk"),  # the Vietnamese way: given name, then family and middle names
     "family": ("full_name_folded", "pk"),
