@@ -163,13 +163,13 @@ def _assemble(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> None:
         linked_keys AS (
             SELECT *, CASE WHEN person_id IS NOT NULL THEN 'p' || person_id END AS linked_key FROM joined
         ),
-        -- An unlinked row that lists the name and the full birth date (or its swap) of rows linked to one
-        -- person is most likely that person again, listed without the ID that settled the other row. A year
-        -- alone is not enough: namesakes born the same year are common.
+        -- An unlinked row without an ID that lists the name and the full birth date (or its swap) of rows
+        -- linked to one person is most likely that person again, listed without the ID that settled the
+        -- other row. A year alone is not enough: namesakes born the same year are common.
         adopted AS (
             SELECT u.unique_id, min(k.linked_key) AS adopted_key
             FROM linked_keys u JOIN linked_keys k
-                ON k.linked_key IS NOT NULL AND u.linked_key IS NULL AND NOT u.invalid
+                ON k.linked_key IS NOT NULL AND u.linked_key IS NULL AND NOT u.invalid AND u.listed_id IS NULL
                 AND u.name_key = k.name_key AND u.birth_y = k.birth_y AND coalesce(u.sex = k.sex, true)
                 AND ((u.birth_m = k.birth_m AND u.birth_d = k.birth_d)
                      OR (u.birth_m = k.birth_d AND u.birth_d = k.birth_m))
@@ -188,8 +188,13 @@ def _assemble(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> None:
             SELECT j.*,
                 coalesce(
                     j.linked_key, b.adopted_key, a.adopted_key,
-                    CASE WHEN NOT j.invalid THEN concat_ws('|', 'u', j.name_key, j.birth_y,
-                        least(j.birth_m, j.birth_d), greatest(j.birth_m, j.birth_d), j.sex) END
+                    -- Unlinked rows alike: the same name and full birth date (or its swap), or the same ID.
+                    CASE
+                        WHEN j.invalid THEN NULL
+                        WHEN j.birth_d IS NOT NULL THEN concat_ws('|', 'u', j.name_key, j.birth_y,
+                            least(j.birth_m, j.birth_d), greatest(j.birth_m, j.birth_d), j.sex)
+                        WHEN j.listed_id IS NOT NULL THEN concat_ws('|', 'i', j.name_key, j.listed_id)
+                    END
                 ) AS person_key
             FROM linked_keys j LEFT JOIN adopted a USING (unique_id) LEFT JOIN adopted_best b USING (unique_id)
         ),

@@ -42,17 +42,25 @@ class InputError(Exception):
     """An input cannot be read, or holds no data rows: one line for standard error."""
 
 
-def _derived(name: str, dob: str) -> str:
-    """The normalised columns shared by both sides, as a SELECT list."""
+def _normalised(source: str, columns: str, name: str, dob: str) -> str:
+    """SELECT `columns` of `source` plus the normalised columns shared by both sides.
+
+    `name` must already be NFC. The name is folded once in an inner query: the key, given and family names
+    are cut from the fold.
+    """
     return f"""
-        ansinh_fold({name}) AS name_fold,
-        ansinh_name_key({name}) AS name_key,
-        ansinh_given({name}) AS given,
-        ansinh_family({name}) AS family,
-        nullif(trim({dob}), '') AS dob,
-        ansinh_date_part(nullif(trim({dob}), ''), 1) AS birth_y,
-        ansinh_date_part(nullif(trim({dob}), ''), 2) AS birth_m,
-        ansinh_date_part(nullif(trim({dob}), ''), 3) AS birth_d
+        WITH src AS (
+            SELECT {columns}, ansinh_fold_nfc({name}) AS name_fold, nullif(trim({dob}), '') AS dob FROM {source}
+        ),
+        folded AS (SELECT *, ansinh_iy(name_fold) AS name_iy FROM src)
+        SELECT * EXCLUDE (name_iy),
+            ansinh_key_of(name_iy) AS name_key,
+            nullif(regexp_extract(name_iy, '[^ ]+$'), '') AS given,
+            nullif(regexp_extract(name_iy, '^[^ ]+'), '') AS family,
+            ansinh_date_part(dob, 1) AS birth_y,
+            ansinh_date_part(dob, 2) AS birth_m,
+            ansinh_date_part(dob, 3) AS birth_d
+        FROM folded
     """
 
 
@@ -75,27 +83,33 @@ def load_population(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     # An ID that went through a spreadsheet may have lost its leading zeros: pad the digits back.
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE pop AS
+        CREATE OR REPLACE TEMP VIEW pop_source AS
         WITH raw AS (
             SELECT
+                row_number() OVER () AS unique_id,
                 CAST(citizen_id AS VARCHAR) AS cid, CAST(old_id AS VARCHAR) AS oid,
                 nfc_normalize(trim(CAST(full_name AS VARCHAR))) AS name,
                 CAST(date_of_birth AS VARCHAR) AS date_of_birth,
-                upper(trim(CAST(sex AS VARCHAR))) AS sex,
+                nullif(upper(trim(CAST(sex AS VARCHAR))), '') AS sex,
                 CAST(province_code AS VARCHAR) AS province_code,
                 nullif(trim(CAST(commune_code AS VARCHAR)), '') AS commune_code,
                 CAST(address AS VARCHAR) AS address,
                 nullif(trim(CAST(date_of_death AS VARCHAR)), '') AS date_of_death
             FROM {source}
+        ),
+        ids AS (
+            SELECT * EXCLUDE (cid, oid, date_of_birth),
+                CASE WHEN length(trim(cid)) BETWEEN 10 AND 12 THEN lpad(trim(cid), 12, '0') END AS id12,
+                CASE WHEN length(trim(oid)) BETWEEN 8 AND 9 THEN lpad(trim(oid), 9, '0') END AS id9,
+                date_of_birth
+            FROM raw
         )
-        SELECT
-            row_number() OVER () AS unique_id,
-            CASE WHEN length(trim(cid)) BETWEEN 10 AND 12 THEN lpad(trim(cid), 12, '0') END AS id12,
-            CASE WHEN length(trim(oid)) BETWEEN 8 AND 9 THEN lpad(trim(oid), 9, '0') END AS id9,
-            name, {_derived("name", "date_of_birth")},
-            nullif(sex, '') AS sex, commune_code, province_code, address, date_of_death
-        FROM raw
+        SELECT * FROM ids
         """
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE pop AS "
+        + _normalised("pop_source", "* EXCLUDE (date_of_birth)", "name", "date_of_birth")
     )
     count = con.execute("SELECT count(*) FROM pop").fetchone()
     rows = int(count[0]) if count else 0
@@ -145,18 +159,24 @@ def load_lists(con: duckdb.DuckDBPyConnection, rows: ListRows) -> None:
     """Create table `list_rows` (one per data row, input order kept in `unique_id`)."""
     arrow_rows = rows.table  # noqa: F841 - DuckDB reads the local Arrow table by name
     con.execute(
-        f"""
-        CREATE OR REPLACE TABLE list_rows AS
-        SELECT
-            row_number() OVER (ORDER BY file_index, source_row) AS unique_id,
-            file_index, source_file, source_row,
-            nfc_normalize(trim(full_name)) AS name,
-            {_derived("full_name", "date_of_birth")},
-            sex, commune_code,
-            CASE WHEN length(citizen_id) = 12 THEN citizen_id END AS id12,
-            CASE WHEN length(citizen_id) = 9 THEN citizen_id END AS id9,
-            citizen_id AS listed_id,
-            full_name IS NULL OR (date_of_birth IS NULL AND citizen_id IS NULL) AS invalid
-        FROM arrow_rows
         """
+        CREATE OR REPLACE TEMP VIEW list_source AS
+        WITH numbered AS (
+            SELECT
+                row_number() OVER (ORDER BY file_index, source_row) AS unique_id,
+                file_index, source_file, source_row,
+                nfc_normalize(trim(full_name)) AS name, date_of_birth,
+                sex, commune_code,
+                CASE WHEN length(citizen_id) = 12 THEN citizen_id END AS id12,
+                CASE WHEN length(citizen_id) = 9 THEN citizen_id END AS id9,
+                citizen_id AS listed_id,
+                full_name IS NULL OR (date_of_birth IS NULL AND citizen_id IS NULL) AS invalid
+            FROM arrow_rows
+        )
+        SELECT * FROM numbered
+        """
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE list_rows AS "
+        + _normalised("list_source", "* EXCLUDE (date_of_birth)", "name", "date_of_birth")
     )

@@ -44,7 +44,11 @@ LIST_A = [
     ["Trịnh Ngọc Ánh", "02/01/1970", "Nữ", "", HOME],
     ["Mai Văn Tiến", "03/03/1955", "Nam", "001155002029", HOME],
 ]
-LIST_B = [["Nguyen Thi Lan", "1940", "Nữ", "", HOME]]
+LIST_B = [
+    ["Nguyen Thi Lan", "1940", "Nữ", "", HOME],
+    ["Phung Xuan Truong", "01/01/1933", "Nam", "", HOME],
+    ["Lê Thị Hoa", "1950", "Nữ", "", HOME],
+]
 
 # Per row of LIST_A: status, citizen_id, differences.
 EXPECTED_A = [

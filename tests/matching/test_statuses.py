@@ -34,7 +34,7 @@ def test_the_result_starts_with_the_contract_columns_and_keeps_input_order(resul
     assert list(result[0])[: len(RESULT_COLUMNS)] == list(RESULT_COLUMNS)
     assert [(r["source_file"], r["source_row"]) for r in result] == [
         *(("a.csv", n) for n in range(1, len(LIST_A) + 1)),
-        ("b.csv", 1),
+        *(("b.csv", n) for n in range(1, len(LIST_B) + 1)),
     ]
 
 
@@ -80,3 +80,14 @@ def test_a_probabilistic_link_explains_each_field_with_its_weight(result: list[d
     explanation = str(row(result, 5)["explanation"])
     assert "day and month of birth swapped" in explanation
     assert "ID number: the same ID number (+" in explanation
+
+
+def test_an_unlisted_person_on_two_lists_shares_a_group_but_year_only_namesakes_do_not(
+    result: list[dict[str, object]],
+) -> None:
+    first, second = row(result, 9), row(result, 2, "b.csv")
+    assert (first["status"], second["status"]) == ("not_found", "not_found")
+    assert first["duplicate_group"] and first["duplicate_group"] == second["duplicate_group"]
+    namesakes = row(result, 8), row(result, 3, "b.csv")
+    assert [r["status"] for r in namesakes] == ["ambiguous", "ambiguous"]
+    assert namesakes[0]["duplicate_group"] is None and namesakes[1]["duplicate_group"] is None
