@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
+from ansinh.imports.bulk import insert, reserve_ids
 from ansinh.imports.models import ImportBatch, ImportRow, ProposedChange
 from ansinh.imports.validation import problem
 from ansinh.lib.text import fold, nfc
@@ -112,7 +113,7 @@ class Committer:
         benefits = self._benefits({p["id"] for ps in people.values() for p in ps})
         known = {p["id"] for ps in people.values() for p in ps}
         accepted, pending = self._reviewed(known)
-        new_people: list[tuple[RowState, Person]] = []
+        new_people: list[tuple[RowState, dict[str, Any]]] = []
         followers: list[tuple[RowState, RowState]] = []  # (repeat, first row) when the first is new in this chunk
         fresh: dict[tuple[Any, ...], RowState] = {}
         for row in rows:
@@ -143,11 +144,12 @@ class Committer:
                 self._compare(row, match, benefits.get((match["id"], self.batch.category)), accepted, pending)
                 self.seen[key] = (match["id"], row.data_row)
         if new_people:
-            created = Person.objects.bulk_create([person for _, person in new_people])
-            for (row, _), person in zip(new_people, created, strict=True):
-                row.person_id, row.outcome = person.pk, ImportRow.Outcome.NEW
-                self.seen[self._key(row)] = (person.pk, row.data_row)
-                self.created_people.append(person.pk)
+            for (row, person), pk in zip(new_people, reserve_ids(Person, len(new_people)), strict=True):
+                person["id"] = row.person_id = pk
+                row.outcome = ImportRow.Outcome.NEW
+                self.seen[self._key(row)] = (pk, row.data_row)
+                self.created_people.append(pk)
+            insert(Person, [person for _, person in new_people])
         for repeat, first in followers:
             repeat.person_id = first.person_id
         self._create_benefits([r for r in rows if r.outcome == ImportRow.Outcome.NEW and r.benefit_id is None])
@@ -220,19 +222,20 @@ class Committer:
             )
         return None
 
-    def _new_person(self, row: RowState) -> Person:
+    def _new_person(self, row: RowState) -> dict[str, Any]:
+        """The new person's columns (by attname), for `bulk.insert`."""
         fields = person_values(row.values, row.commune_id)
         birth = fields.pop("date_of_birth", None)
         date = PartialDate.from_iso(birth) if birth else None
-        return Person(
-            # The row's warnings stay open on the person until matching or a reviewer settles them.
-            checks=sorted({p["code"] for p in row.problems if p["level"] == "warning"}),
-            **Person.name_fields(fields.pop("full_name")),
-            birth_year=date.year if date else None,
-            birth_month=date.month if date else None,
-            birth_day=date.day if date else None,
+        return {
             **fields,
-        )
+            **Person.name_fields(fields.pop("full_name")),
+            "birth_year": date.year if date else None,
+            "birth_month": date.month if date else None,
+            "birth_day": date.day if date else None,
+            # The row's warnings stay open on the person until matching or a reviewer settles them.
+            "checks": sorted({p["code"] for p in row.problems if p["level"] == "warning"}),
+        }
 
     # -- comparison -----------------------------------------------------------------------------------
 
@@ -317,23 +320,17 @@ class Committer:
     # -- benefits and accounts ------------------------------------------------------------------------
 
     def _create_benefits(self, rows: list[RowState]) -> None:
-        if not rows:
-            return
+        rows = [row for row in rows if row.person_id is not None]
         source = f"{self.batch.file_name} #{self.batch.pk}"
-        benefits = [
-            Benefit(
-                person_id=person_id,
-                category=row.values.get("category") or self.batch.category,
-                source=source,
-                source_batch_id=self.batch.pk,
-                **benefit_values(row.values, self.subgroups),
-            )
-            for row, person_id in ((r, r.person_id) for r in rows)
-            if person_id is not None
-        ]
-        for row, benefit in zip(rows, Benefit.objects.bulk_create(benefits), strict=True):
-            row.benefit_id = benefit.pk
-            self.created_benefits.append(benefit.pk)
+        benefits = []
+        for row, pk in zip(rows, reserve_ids(Benefit, len(rows)), strict=True):
+            row.benefit_id = pk
+            self.created_benefits.append(pk)
+            benefits.append({
+                "id": pk, "person_id": row.person_id, "category": row.values.get("category") or self.batch.category,
+                "source": source, "source_batch_id": self.batch.pk, **benefit_values(row.values, self.subgroups),
+            })  # fmt: skip
+        insert(Benefit, benefits)
 
     def _account_requests(self, rows: list[RowState]) -> None:
         wanted = [(r, r.person_id) for r in rows if r.values.get("account_number") and r.person_id is not None]

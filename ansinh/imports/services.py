@@ -25,6 +25,7 @@ from ansinh.access.models import User
 from ansinh.access.scoping import area_communes
 from ansinh.audit.services import AuditEvent, audit_record
 from ansinh.geo.models import Commune
+from ansinh.imports.bulk import insert, reserve_ids
 from ansinh.imports.commit import CHUNK, Committer, Counts, RowState
 from ansinh.imports.fixes import FIXABLE, id_problems, parse_fix, settled
 from ansinh.imports.models import ImportBatch, ImportRow
@@ -77,20 +78,22 @@ def _new_batch(
     )
 
 
-def _row_model(batch: ImportBatch, staged: StagedRow, state: RowState | None) -> ImportRow:
+def _row_values(batch: ImportBatch, staged: StagedRow, state: RowState | None) -> dict[str, Any]:
+    """A batch row's columns (by attname), for `bulk.insert`."""
     outcome = state.outcome if state else (ImportRow.Outcome.PENDING if staged.valid else ImportRow.Outcome.INVALID)
-    return ImportRow(
-        batch=batch,
-        data_row=staged.data_row,
-        sheet_row=staged.sheet_row,
-        values=staged.values,
-        raw=staged.raw,
-        problems=state.problems if state else staged.problems,
-        commune_id=staged.commune_id,
-        outcome=outcome,
-        person_id=state.person_id if state else None,
-        benefit_id=state.benefit_id if state else None,
-    )
+    return {
+        "batch_id": batch.pk, "data_row": staged.data_row, "sheet_row": staged.sheet_row, "values": staged.values,
+        "raw": staged.raw, "problems": state.problems if state else staged.problems, "commune_id": staged.commune_id,
+        "outcome": outcome, "person_id": state.person_id if state else None,
+        "benefit_id": state.benefit_id if state else None,
+    }  # fmt: skip
+
+
+def _insert_rows(batch: ImportBatch, chunk: list[StagedRow], states: dict[int, RowState]) -> None:
+    rows = [_row_values(batch, staged, states.get(staged.data_row)) for staged in chunk]
+    for row, pk in zip(rows, reserve_ids(ImportRow, len(rows)), strict=True):
+        row["id"] = pk
+    insert(ImportRow, rows)
 
 
 def _state(staged: StagedRow, row_id: int | None = None) -> RowState:
@@ -171,7 +174,7 @@ def batch_import(
         for chunk in _chunks(validator.stage(row) for row in listing.rows):
             states = {s.data_row: _state(s) for s in chunk if s.valid}
             committer.commit_chunk(list(states.values()))
-            ImportRow.objects.bulk_create([_row_model(batch, s, states.get(s.data_row)) for s in chunk])
+            _insert_rows(batch, chunk, states)
             done += len(chunk)
             if progress:
                 progress(done)
@@ -202,7 +205,7 @@ def batch_stage(
         validator = RowValidator(category=category, default_commune=default_commune, columns=_column_names(listing))
         done = 0
         for chunk in _chunks(validator.stage(row) for row in listing.rows):
-            ImportRow.objects.bulk_create([_row_model(batch, s, None) for s in chunk])
+            _insert_rows(batch, chunk, {})
             done += len(chunk)
             if progress:
                 progress(done)
@@ -314,7 +317,7 @@ def batch_restage(
         )
         done = 0
         for chunk in _chunks(validator.stage(row) for row in listing.rows):
-            ImportRow.objects.bulk_create([_row_model(batch, s, None) for s in chunk])
+            _insert_rows(batch, chunk, {})
             done += len(chunk)
             if progress:
                 progress(done)
