@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ansinh.registry",
     "ansinh.imports",
     "ansinh.payouts",
+    "ansinh.review",
     "ansinh.web",
     "ansinh.api",
 ]

@@ -14,5 +14,6 @@ urlpatterns = [
     path("geo/", include("ansinh.geo.urls")),
     path("beneficiaries/", include("ansinh.registry.urls")),
     path("imports/", include("ansinh.imports.urls")),
+    path("review/", include("ansinh.review.urls")),
     path("", include("ansinh.web.urls")),
 ]

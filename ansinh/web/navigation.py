@@ -31,6 +31,7 @@ ITEMS = [
         "imports:list",
         frozenset(REGISTRY_EDITOR_ROLES | {RoleSlug.AUDITOR, RoleSlug.NATIONAL_SUPERVISOR}),
     ),
+    NavItem(_("Matching review"), "review:queue", frozenset(REGISTRY_EDITOR_ROLES)),
     NavItem(_("Jobs"), "jobs:list", None),
 ]
 

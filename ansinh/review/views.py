@@ -1,0 +1,114 @@
+"""The review queue: matching results of the user's area, side by side with the registry, one POST to decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from ansinh.access.models import User
+from ansinh.access.routes import acting_user, scoped
+from ansinh.access.scoping import can_see_unmasked
+from ansinh.lib.masking import mask_number
+from ansinh.registry.models import Sex
+from ansinh.registry.services import person_views_record
+from ansinh.review import selectors, services
+from ansinh.review.models import REVIEW_STATUSES, MatchResult
+
+PAGE_SIZE = 30
+FIELDS = ("full_name", "date_of_birth", "sex", "citizen_id", "commune_code")
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "review/forbidden.html", status=403)
+
+
+def _sex(code: str | None) -> str:
+    return str(Sex(code).label) if code in Sex.values else ""
+
+
+def _date(text: str | None) -> str:
+    """An ISO (partial) date as lists write it: dd/mm/yyyy, mm/yyyy or yyyy."""
+    if not text:
+        return ""
+    return "/".join(reversed(text[:10].split("-")))
+
+
+def _result_view(user: User, result: MatchResult) -> dict[str, Any]:
+    person, registry = result.person, result.registry
+    number = (lambda value: value) if can_see_unmasked(user) else mask_number
+    ours = {
+        "full_name": person.full_name,
+        "date_of_birth": person.birth_date_display,
+        "sex": _sex(person.sex),
+        "citizen_id": number(person.citizen_id or person.old_id),
+        "commune_code": person.commune.code,
+    }
+    theirs = {
+        "full_name": registry.get("full_name") or "",
+        "date_of_birth": _date(registry.get("date_of_birth")),
+        "sex": _sex(registry.get("sex")),
+        "citizen_id": number(result.citizen_id),
+        "commune_code": registry.get("commune_code") or "",
+    }
+    return {
+        "result": result,
+        "fields": [
+            {"name": name, "ours": ours[name], "theirs": theirs[name], "differs": name in result.differences}
+            for name in FIELDS
+        ],
+        "date_of_death": _date(registry.get("date_of_death")),
+        "can_decide": selectors.can_decide(user) and result.decision == MatchResult.Decision.PENDING,
+    }
+
+
+@scoped
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    if not selectors.can_read_review(user):
+        return _forbidden(request)
+    status = request.GET.get("status", "")
+    if status not in REVIEW_STATUSES:
+        status = ""
+    page = Paginator(selectors.result_queue(user=user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    results = list(page.object_list)
+    person_views_record(user=user, people=[r.person for r in results])
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "page": page,
+            "items": [_result_view(user, r) for r in results],
+            "status": status,
+            "statuses": [(s.value, s.label) for s in REVIEW_STATUSES],
+        },
+    )
+
+
+@scoped
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    if selectors.result_get(user=user, result_id=pk) is None:
+        raise Http404
+    if not selectors.can_decide(user):
+        return _forbidden(request)
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "reject"):
+        return HttpResponse(status=400)
+    error = None
+    try:
+        services.match_result_decide(user=user, result_id=pk, accept=decision == "accept")
+    except services.ReviewError as exc:
+        error = exc.text
+    if not request.headers.get("HX-Request"):
+        return redirect(reverse("review:queue"))
+    result = selectors.result_get(user=user, result_id=pk)
+    if result is None:  # a move handed the person to a commune outside the user's area
+        return render(request, "review/_moved.html", {"pk": pk})
+    return render(request, "review/_result.html", {"item": _result_view(user, result), "error": error})
