@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -57,16 +57,18 @@ def insert(
     then the field's own default. Each dict must carry its `id` (see `reserve_ids`)."""
     if not rows:
         return
-    fields = [f for f in model._meta.concrete_fields]
+    fields = list(model._meta.concrete_fields)
     defaults = defaults or {}
-    fill: dict[str, Any] = {}
-    for field in fields:
-        # get_default() also gives "" for a blank text column without a default, as the ORM would.
-        fill[field.attname] = defaults[field.attname] if field.attname in defaults else field.get_default()
     converters = [(f.attname, _converter(f)) for f in fields]
+    # Columns the rows leave out take one value for all rows, converted once rather than per row.
+    # get_default() also gives "" for a blank text column without a default, as the ORM would.
+    fill = {
+        name: convert(defaults[name] if name in defaults else field.get_default())
+        for field, (name, convert) in zip(fields, converters, strict=True)
+    }
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-    params: Iterable[list[Any]] = ([convert(row.get(name, fill[name])) for name, convert in converters] for row in rows)
+    params = [[convert(row[name]) if name in row else fill[name] for name, convert in converters] for row in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, list(params))
+        cursor.executemany(sql, params)

@@ -341,21 +341,23 @@ class Committer:
             .exclude(status=AccountChangeRequest.Status.REJECTED)
             .values_list("person_id", "account_number")
         )
-        requests = []
+        requests: list[dict[str, Any]] = []
         for row, person_id in wanted:
             number = str(row.values["account_number"])[:19]
             if (person_id, number) in existing:
                 continue
             existing.add((person_id, number))
             requests.append(
-                AccountChangeRequest(
-                    person_id=person_id,
-                    benefit_id=row.benefit_id,
-                    bank_text=str(row.values.get("bank") or "")[:200],
-                    account_number=number,
-                    source=AccountChangeRequest.Source.IMPORT,
-                    source_batch_id=self.batch.pk,
-                    maker=self.batch.created_by,
-                )
+                {
+                    "person_id": person_id,
+                    "benefit_id": row.benefit_id,
+                    "bank_text": str(row.values.get("bank") or "")[:200],
+                    "account_number": number,
+                    "source": AccountChangeRequest.Source.IMPORT,
+                    "source_batch_id": self.batch.pk,
+                    "maker_id": self.batch.created_by_id,
+                }
             )
-        AccountChangeRequest.objects.bulk_create(requests)
+        for request, pk in zip(requests, reserve_ids(AccountChangeRequest, len(requests)), strict=True):
+            request["id"] = pk
+        insert(AccountChangeRequest, requests)
