@@ -31,6 +31,8 @@ try:
     EMAIL_HOST_PASSWORD = env_str("ANSINH_SMTP_PASSWORD")
     EMAIL_USE_TLS = env_bool("ANSINH_SMTP_STARTTLS", False)
     DEFAULT_FROM_EMAIL = env_str("ANSINH_EMAIL_FROM", "ansinh@localhost")
+    # The population-registry snapshot (Parquet or CSV) that matching runs against.
+    POPULATION_SNAPSHOT = env_str("ANSINH_POPULATION_SNAPSHOT")
     LOG_LEVEL = env_choice("ANSINH_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
 except EnvError as exc:
     raise ImproperlyConfigured(str(exc)) from exc

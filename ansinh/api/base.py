@@ -23,6 +23,7 @@ from ansinh.access.scoping import has_access
 ROUTERS: list[tuple[str, str]] = [
     ("/registry/", "ansinh.registry.api"),
     ("/imports/", "ansinh.imports.api"),
+    ("/matching/", "ansinh.review.api"),
 ]
 
 
