@@ -1,6 +1,7 @@
 """The matching run: exact stage, probabilistic stage, one status per row, differences, duplicate groups.
 
-Everything between reading the inputs and writing the result happens in DuckDB, on Arrow tables.
+Everything between reading the inputs and writing the result happens in DuckDB, on Arrow tables; with the
+Spark engine, stage 2's scoring alone runs on Spark (`ansinh.matching.spark`).
 """
 
 # ruff: noqa: S608 - SQL here is built from this package's own constants and quoted paths, never from row data
@@ -73,7 +74,9 @@ def _exact_stage(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _probabilistic_stage(con: duckdb.DuckDBPyConnection, population: int, model: dict[str, Any] | None) -> None:
+def _probabilistic_stage(
+    con: duckdb.DuckDBPyConnection, population: int, model: dict[str, Any] | None, engine: Engine, threads: int | None
+) -> None:
     con.execute(
         """
         CREATE OR REPLACE TABLE stage2_rows AS
@@ -87,7 +90,13 @@ def _probabilistic_stage(con: duckdb.DuckDBPyConnection, population: int, model:
             "NULL::DOUBLE AS match_weight, NULL::DOUBLE AS match_probability LIMIT 0"
         )
         return
-    probabilistic.predict_candidates(con, population=population, model=model)
+    if engine == "spark":
+        # Lazily: pyspark and its JVM load only for the Spark engine.
+        from ansinh.matching import spark
+
+        spark.predict_candidates(con, population=population, model=model, threads=threads)
+    else:
+        probabilistic.predict_candidates(con, population=population, model=model)
 
 
 def _decide(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> None:
@@ -282,10 +291,10 @@ def match_files(
     """Match every data row of `beneficiaries` against the `population` snapshot.
 
     Returns an Arrow table, one row per data row in input order, with RESULT_COLUMNS then EXTRA_COLUMNS.
+    `engine="spark"` scores stage 2 on Spark (the active session, else a local one): check
+    `ansinh.matching.spark.unavailable_reason()` first.
     Raises InputError (an input cannot be read or holds no data rows) before any matching.
     """
-    if engine != "duckdb":
-        raise NotImplementedError("the Spark engine is not available yet")
     limits = thresholds or Thresholds()
     rows = read_lists(beneficiaries)
     con = duckdb.connect()
@@ -295,7 +304,7 @@ def match_files(
         people = load_population(con, population)
         load_lists(con, rows)
         _exact_stage(con)
-        _probabilistic_stage(con, people, model)
+        _probabilistic_stage(con, people, model, engine, threads)
         _decide(con, limits)
         _assemble(con, limits)
         explanations = _explanations(con, model)

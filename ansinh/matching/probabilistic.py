@@ -166,18 +166,18 @@ def load_model(path: Path = MODEL_PATH) -> dict[str, Any]:
     return data
 
 
-def predict_candidates(con: duckdb.DuckDBPyConnection, *, population: int, model: dict[str, Any] | None = None) -> str:
-    """Score the blocked pairs of `stage2_rows` x `pop`; returns the name of a table of candidate pairs.
-
-    The table has list_id, person_id, match_weight, match_probability and each comparison's weight (mw_...).
-    """
+def prepared_settings(population: int, model: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The saved model with the prior set from the registry's size; any backend predicts with it."""
     settings_dict = dict(model or load_model())
     # The prior: about one person in the registry is the one a list row stands for.
     settings_dict["probability_two_random_records_match"] = 1.0 / max(population, 1)
-    linker = _linker(con, settings_dict)
-    pairs = linker.inference.predict(threshold_match_weight=-10)
+    return settings_dict
+
+
+def store_candidates(con: duckdb.DuckDBPyConnection, pairs: str) -> str:
+    """Turn Splink's predictions (a table or view `pairs` in `con`) into the table `candidates`."""
     weights = ", ".join(f"mw_{c}" for c in COMPARISON_WORDS)
-    columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {pairs.physical_name}").fetchall()}
+    columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {pairs}").fetchall()}
     tf_select = ", mw_tf_adj_full_name" if "mw_tf_adj_full_name" in columns else ", 0.0 AS mw_tf_adj_full_name"
     # Splink puts the lower source dataset name on the left: "list" < "registry".
     con.execute(
@@ -187,10 +187,20 @@ def predict_candidates(con: duckdb.DuckDBPyConnection, *, population: int, model
             CASE WHEN source_dataset_l = 'list' THEN unique_id_l ELSE unique_id_r END AS list_id,
             CASE WHEN source_dataset_l = 'list' THEN unique_id_r ELSE unique_id_l END AS person_id,
             match_weight, match_probability, {weights}{tf_select}
-        FROM {pairs.physical_name}
+        FROM {pairs}
         """
     )
     return "candidates"
+
+
+def predict_candidates(con: duckdb.DuckDBPyConnection, *, population: int, model: dict[str, Any] | None = None) -> str:
+    """Score the blocked pairs of `stage2_rows` x `pop`; returns the name of a table of candidate pairs.
+
+    The table has list_id, person_id, match_weight, match_probability and each comparison's weight (mw_...).
+    """
+    linker = _linker(con, prepared_settings(population, model))
+    pairs = linker.inference.predict(threshold_match_weight=-10)
+    return store_candidates(con, pairs.physical_name)
 
 
 def level_labels(model: dict[str, Any] | None = None) -> dict[str, list[tuple[float, str]]]:

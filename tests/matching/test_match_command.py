@@ -93,16 +93,6 @@ def test_two_inputs_with_the_same_base_name_are_a_usage_error(population: Path, 
     assert code == 2
 
 
-def test_the_spark_engine_is_a_usage_error_until_it_exists(population: Path, tmp_path: Path) -> None:
-    listed = write_list(tmp_path / "a.csv", [["Trần Văn Hòa", "12/07/1938", "Nam", "", HOME]])
-    out = tmp_path / "r.csv"
-    code, _, _ = run(
-        "--population", str(population), "--beneficiaries", str(listed), "--out", str(out), "--engine", "spark"
-    )
-    assert code == 2
-    assert not out.exists()
-
-
 def test_a_missing_argument_is_a_usage_error_on_the_console(tmp_path: Path) -> None:
     console = [sys.executable, "-m", "ansinh", "match", "--out", str(tmp_path / "r.csv")]
     assert subprocess.run(console, capture_output=True, check=False).returncode == 2

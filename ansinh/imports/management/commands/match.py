@@ -2,7 +2,8 @@
 
 A contract that outside scripts rely on. Works on files alone (never the database). Exit codes: 0 RESULT.csv
 written; 4 an input could not be read or holds no data rows (nothing written, one line on standard error);
-2 a usage error (two inputs with the same base name, `--engine spark` where it cannot run); 1 anything else.
+2 a usage error (two inputs with the same base name, `--engine spark` without pyspark or Java 17); 1 anything else.
+`--engine spark` scores stage 2 on a local Spark session through Splink's Spark backend, with the same model.
 RESULT.csv: UTF-8 without BOM, comma-separated, header row; columns source_file, source_row, status,
 citizen_id, match_probability, duplicate_group, differences first, then explanation and the registry's values.
 """
@@ -37,9 +38,14 @@ class Command(BaseCommand):
         if repeated:
             raise CommandError(f"two inputs share the base name {repeated[0]}", returncode=EXIT_USAGE)
         if options["engine"] == "spark":
-            raise CommandError("the Spark engine is not available yet", returncode=EXIT_USAGE)
+            # Checked before any work: without pyspark or Java 17 the run could only fail late.
+            from ansinh.matching.spark import unavailable_reason
+
+            reason = unavailable_reason()
+            if reason:
+                raise CommandError(reason, returncode=EXIT_USAGE)
         try:
-            table = match_files(population=options["population"], beneficiaries=files, engine="duckdb")
+            table = match_files(population=options["population"], beneficiaries=files, engine=options["engine"])
         except InputError as exc:
             self.stderr.write(str(exc).splitlines()[0] if str(exc) else "an input could not be read")
             sys.exit(EXIT_UNREADABLE)
