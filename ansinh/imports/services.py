@@ -149,6 +149,43 @@ def _open(path: Path, *, sheet: str | None, mapping: dict[int, str | None] | Non
     return read_list(path, sheet=sheet, mapping=mapping)
 
 
+def _read_into_batch(
+    *,
+    user: User,
+    path: Path,
+    category: str,
+    default_commune: Commune | None,
+    sheet: str | None,
+    mapping: dict[int, str | None] | None,
+    file_name: str | None,
+    progress: Progress | None,
+    commit: bool,
+) -> tuple[ImportBatch, Counts]:
+    """Read a file into a new batch, a chunk at a time, committing each chunk's valid rows if asked."""
+    with _open(path, sheet=sheet, mapping=mapping) as listing, transaction.atomic():
+        batch = _new_batch(
+            user=user,
+            listing=listing,
+            file_name=file_name or path.name,
+            category=category,
+            default_commune=default_commune,
+        )
+        validator = RowValidator(category=category, default_commune=default_commune, columns=_column_names(listing))
+        committer = Committer(batch=batch, subgroups=_subgroups()) if commit else None
+        done = 0
+        for chunk in _chunks(validator.stage(row) for row in listing.rows):
+            states: dict[int, RowState] = {}
+            if committer is not None:
+                states = {s.data_row: _state(s) for s in chunk if s.valid}
+                committer.commit_chunk(list(states.values()))
+            _insert_rows(batch, chunk, states)
+            done += len(chunk)
+            if progress:
+                progress(done)
+        _keep_file(path, batch)
+        return batch, _finish(batch, user=user, committer=committer, listing=listing)
+
+
 def batch_import(
     *,
     user: User,
@@ -160,26 +197,10 @@ def batch_import(
     progress: Progress | None = None,
 ) -> tuple[ImportBatch, Counts]:
     """Stage and commit a file in one pass and one transaction. Raises UnreadableFile (nothing written)."""
-    with _open(path, sheet=sheet, mapping=None) as listing, transaction.atomic():
-        batch = _new_batch(
-            user=user,
-            listing=listing,
-            file_name=file_name or path.name,
-            category=category,
-            default_commune=default_commune,
-        )
-        validator = RowValidator(category=category, default_commune=default_commune, columns=_column_names(listing))
-        committer = Committer(batch=batch, subgroups=_subgroups())
-        done = 0
-        for chunk in _chunks(validator.stage(row) for row in listing.rows):
-            states = {s.data_row: _state(s) for s in chunk if s.valid}
-            committer.commit_chunk(list(states.values()))
-            _insert_rows(batch, chunk, states)
-            done += len(chunk)
-            if progress:
-                progress(done)
-        _keep_file(path, batch)
-        return batch, _finish(batch, user=user, committer=committer, listing=listing)
+    return _read_into_batch(
+        user=user, path=path, category=category, default_commune=default_commune, sheet=sheet, mapping=None,
+        file_name=file_name, progress=progress, commit=True,
+    )  # fmt: skip
 
 
 def batch_stage(
@@ -194,24 +215,11 @@ def batch_stage(
     progress: Progress | None = None,
 ) -> ImportBatch:
     """Read and validate a file into a batch without touching the registry. Raises UnreadableFile."""
-    with _open(path, sheet=sheet, mapping=mapping) as listing, transaction.atomic():
-        batch = _new_batch(
-            user=user,
-            listing=listing,
-            file_name=file_name or path.name,
-            category=category,
-            default_commune=default_commune,
-        )
-        validator = RowValidator(category=category, default_commune=default_commune, columns=_column_names(listing))
-        done = 0
-        for chunk in _chunks(validator.stage(row) for row in listing.rows):
-            _insert_rows(batch, chunk, {})
-            done += len(chunk)
-            if progress:
-                progress(done)
-        _keep_file(path, batch)
-        _finish(batch, user=user, committer=None, listing=listing)
-        return batch
+    batch, _ = _read_into_batch(
+        user=user, path=path, category=category, default_commune=default_commune, sheet=sheet, mapping=mapping,
+        file_name=file_name, progress=progress, commit=False,
+    )  # fmt: skip
+    return batch
 
 
 def batch_commit(*, user: User, batch_id: int, progress: Progress | None = None) -> Counts:
