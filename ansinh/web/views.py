@@ -52,14 +52,6 @@ def cards_for(user: User) -> list[Card]:
                 person_list(user=user).count(),
             )
         )
-    if has_role(user, RoleSlug.PAYMENT_AGENT):
-        cards.append(
-            Card(
-                _("Deliveries"),
-                reverse("jobs:list"),
-                _("Payment lists for your organisation appear here once a cycle is exported."),
-            )
-        )
     if has_role(user, RoleSlug.INSURANCE_OFFICER, RoleSlug.COLLECTION_AGENT):
         cards.append(
             Card(
