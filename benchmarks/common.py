@@ -370,6 +370,24 @@ def update_doc(path: Path, name: str, body: str, *, order: Sequence[str]) -> Non
     path.write_text(head + "".join(f"\n{sections[n]}\n" for n in order if n in sections), encoding="utf-8")
 
 
+def code_version() -> str:
+    """The commit measured, and whether the work tree differed from it (read-only git commands)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "ansinh"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git work tree)"
+    return f"commit {head}" + (" with uncommitted changes under ansinh/" if dirty else "")
+
+
 def section_preamble(*, title: str, name: str, options: Options, extra: Sequence[str] = ()) -> list[str]:
     """The lines every section starts with: title, date, machine, the command, and how big the run was."""
     reproduce = " ".join(filter(None, [".venv/bin/python -m benchmarks", name, options.flags]))
@@ -378,6 +396,7 @@ def section_preamble(*, title: str, name: str, options: Options, extra: Sequence
         "",
         f"- Date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
         f"- Machine: {machine()}",
+        f"- Code: {code_version()}",
         f"- Reproduce: `{reproduce}` (`make bench` runs every benchmark)",
     ]
     if not options.full_size:

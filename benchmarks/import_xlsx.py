@@ -139,18 +139,12 @@ def _run_import(spec: dict[str, Any]) -> dict[str, Any]:
     # The command module is named `import`, a keyword: load it by name for its system user.
     command = importlib.import_module("ansinh.imports.management.commands.import")
     user = command.system_user()
-    profiler: Any = None
-    if spec.get("profile"):
-        from pyinstrument import Profiler
-
-        profiler = Profiler(interval=0.005)
-        profiler.start()
     started, cpu = time.perf_counter(), time.process_time()
-    batch, counts = batch_import(user=user, path=Path(spec["path"]), category=CATEGORY)
+    if spec.get("profile"):
+        batch, counts = _profiled(lambda: batch_import(user=user, path=Path(spec["path"]), category=CATEGORY), spec)
+    else:
+        batch, counts = batch_import(user=user, path=Path(spec["path"]), category=CATEGORY)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    if profiler is not None:
-        profiler.stop()
-        Path(spec["profile"]).write_text(profiler.output_text(unicode=True, color=False, show_all=False))
     return {
         "seconds": seconds,
         "cpu": cpu,
@@ -160,6 +154,30 @@ def _run_import(spec: dict[str, Any]) -> dict[str, Any]:
         "batch": batch.pk,
         "vendor": connection.vendor,
     }
+
+
+def _profiled(call: Any, spec: dict[str, Any]) -> Any:
+    """Run `call` under pyinstrument (a call tree) if it is installed, else cProfile (top functions)."""
+    target = Path(spec["profile"])
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        import cProfile
+        import io
+        import pstats
+
+        profile = cProfile.Profile()
+        result = profile.runcall(call)
+        text = io.StringIO()
+        pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(60)
+        target.write_text(text.getvalue(), encoding="utf-8")
+        return result
+    profiler = Profiler(interval=0.005)
+    profiler.start()
+    result = call()
+    profiler.stop()
+    target.write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+    return result
 
 
 HANDLERS = {"floor": _floor, "baseline": _baseline, "reader": _reader, "import": _run_import}
@@ -248,6 +266,8 @@ def run(options: Options, postgres: Postgres | None) -> str:
     header = header_index(path)
     size_mib = path.stat().st_size / MIB
     repeats = options.repeats(3)
+    # At full size one end-to-end import takes many minutes on 2 cores: it runs once unless --repeat says.
+    import_repeats = options.repeats(3 if rows <= 100_000 else 1)
     spec = {"path": str(path), "header": header}
     HERE.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="work-", dir=HERE))
@@ -262,18 +282,27 @@ def run(options: Options, postgres: Postgres | None) -> str:
         variants.append(Variant("import", f"ansinh import, PostgreSQL {postgres.version}", database="PostgreSQL"))
     try:
         for variant in variants:
-            log(f"{NAME}: {variant.label}, {repeats} run(s) of {rows:,} rows")
-            if variant.database == "SQLite":
-                _measure(variant, repeats, spec, databases.sqlite)
-            elif variant.database == "PostgreSQL":
-                _measure(variant, repeats, spec, databases.pg)
-            else:
-                _measure(variant, repeats, spec)
+            count = import_repeats if variant.database else repeats
+            log(f"{NAME}: {variant.label}, {count} run(s) of {rows:,} rows")
+            env = {"SQLite": databases.sqlite, "PostgreSQL": databases.pg}.get(variant.database)
+            try:
+                _measure(variant, count, spec, env)
+            except RuntimeError as exc:
+                options.notes.append(f"{variant.label}: failed: {exc}")
+                log(f"  {variant.label} failed: {exc}")
         if os.environ.get("BENCH_PROFILE"):
             _profile(spec, databases)
     finally:
         databases.close(keep=options.keep)
-    return _section(options, variants, path=path, rows=rows, size_mib=size_mib, repeats=repeats, postgres=postgres)
+    return _section(
+        options,
+        variants,
+        path=path,
+        rows=rows,
+        size_mib=size_mib,
+        repeats=f"{repeats} run(s) of each parse, {import_repeats} of each import",
+        postgres=postgres,
+    )
 
 
 def _profile(spec: dict[str, Any], databases: _Databases) -> None:
@@ -289,7 +318,7 @@ def _section(
     path: Path,
     rows: int,
     size_mib: float,
-    repeats: int,
+    repeats: str,
     postgres: Postgres | None,
 ) -> str:
     baseline = next((v for v in variants if v.key == "baseline" and v.runs), None)
@@ -302,7 +331,7 @@ def _section(
         f"categories=['{CATEGORY}'])`: {data_rows:,} data rows, {size_mib:.1f} MiB, official layout (title rows, "
         "two-row merged header, column-number row, commune headings and subtotals, signature block), with the "
         "default rates of list mistakes.",
-        f"Each variant in a fresh subprocess, {repeats} run(s); times are the median of the measured call "
+        f"Each variant in a fresh subprocess, {repeats}; times are the median of the measured call "
         "(interpreter and Django start-up excluded); CPU time is that process's own (user + system: on "
         "PostgreSQL the server's work is not in it); peak memory is the median of the runs' high-water marks "
         "(start-up included).",
