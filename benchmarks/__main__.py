@@ -63,9 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     output = args.output or (DOCS if options.full_size else VAR / "benchmarks.md")
     started = time.perf_counter()
     with postgres_server(options) as postgres:
+        shared_notes = list(options.notes)  # about the server: they belong to every section
         for name in names:
             module = BENCHMARKS[name]
             log(f"== {name}")
+            options.notes[:] = shared_notes
             body = module.run(options, postgres)
             if options.notes:
                 body += "\n" + "\n".join(f"- {note}" for note in dict.fromkeys(options.notes))

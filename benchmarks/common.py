@@ -343,7 +343,8 @@ Figures from `make bench` (`python -m benchmarks`), measured on the machine each
 section says how to reproduce it; each is rewritten only when its own benchmark runs, so sections may come
 from different days. Medians over repeated runs; latencies also as p95 (nearest rank). Ratios are
 against the baseline named in the issue, measured in the same run. Peak memory is the high-water mark of
-resident memory (VmHWM of the measured subprocess), start-up of Python and Django included.
+resident memory (VmHWM of the measured subprocess), start-up of Python and Django included. The
+"notes" sections are written by hand; a run rewrites only its own section and keeps them.
 """
 
 

@@ -294,7 +294,9 @@ def _measure_on(
     result = run_worker(NAME, spec, env=env)
     run = Run(label, result.data, load)
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
-    (HERE / f"results-{slug}.json").write_text(json.dumps({"label": label, "load": load, **result.data}, indent=1))
+    (HERE / f"results-{people}-{slug}.json").write_text(
+        json.dumps({"label": label, "load": load, **result.data}, indent=1)
+    )
     overall = run.stats()
     log(f"  {label}: median {ms(overall.median)}, p95 {ms(overall.p95)}")
     return run
@@ -325,7 +327,7 @@ def run(options: Options, postgres: Postgres | None) -> str:
             options.notes.append(f"PostgreSQL: the measurement failed: {exc}")
     if not runs:
         return f"## {TITLE}\n\nNo figures: every measurement failed (see the notes below)."
-    _write_plans(runs)
+    _write_plans(runs, HERE / f"plans-{people}.txt")
     return _section(options, runs, people=people, requests=requests, postgres=postgres)
 
 
@@ -372,8 +374,7 @@ def _postgres_runs(options: Options, postgres: Postgres, *, people: int, request
             shutil.rmtree(var_dir, ignore_errors=True)
 
 
-def _write_plans(runs: list[Run]) -> Path:
-    path = HERE / "plans.txt"
+def _write_plans(runs: list[Run], path: Path) -> Path:
     with path.open("w", encoding="utf-8") as handle:
         for run_ in runs:
             for kind, plan in run_.data["plans"].items():
@@ -443,7 +444,11 @@ def _section(options: Options, runs: list[Run], *, people: int, requests: int, p
     for run_ in runs:
         parts = [run_.sql_median(name) for name in ("count", "page", "audit", "session", "other", "rest")]
         lines.append(f"| {run_.label} | " + " | ".join(ms(p) for p in parts) + f" | {ms(run_.stats().median)} |")
-    lines += ["", "Query plans (family + given name; all plans in var/bench/search/plans.txt after a run):", ""]
+    lines += [
+        "",
+        f"Query plans (family + given name; all plans in var/bench/search/plans-{people}.txt after a run):",
+        "",
+    ]
     for run_ in runs:
         plan = run_.data["plans"].get(QUERIES[1][0], {})
         for name in ("count", "page"):
