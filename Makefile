@@ -64,6 +64,7 @@ vendor:
 	npm ci --no-audit --no-fund
 	cp node_modules/htmx.org/dist/htmx.min.js ansinh/web/static/vendor/htmx/htmx.min.js
 	cp node_modules/axe-core/axe.min.js tests/browser/vendor/axe.min.js
+	cp node_modules/jsqr/dist/jsQR.js node_modules/jsqr/LICENSE ansinh/web/static/vendor/jsqr/
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "ansinh.imports",
     "ansinh.payouts",
     "ansinh.review",
+    "ansinh.fieldwork",
+    "ansinh.payments",
+    "ansinh.campaigns",
+    "ansinh.insurance",
     "ansinh.web",
     "ansinh.api",
 ]

@@ -15,5 +15,10 @@ urlpatterns = [
     path("beneficiaries/", include("ansinh.registry.urls")),
     path("imports/", include("ansinh.imports.urls")),
     path("review/", include("ansinh.review.urls")),
+    path("accounts/", include("ansinh.payouts.urls")),
+    path("fieldwork/", include("ansinh.fieldwork.urls")),
+    path("payments/", include("ansinh.payments.urls")),
+    path("campaigns/", include("ansinh.campaigns.urls")),
+    path("insurance/", include("ansinh.insurance.urls")),
     path("", include("ansinh.web.urls")),
 ]

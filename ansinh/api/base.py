@@ -24,6 +24,11 @@ ROUTERS: list[tuple[str, str]] = [
     ("/registry/", "ansinh.registry.api"),
     ("/imports/", "ansinh.imports.api"),
     ("/matching/", "ansinh.review.api"),
+    ("/accounts/", "ansinh.payouts.api"),
+    ("/fieldwork/", "ansinh.fieldwork.api"),
+    ("/payments/", "ansinh.payments.api"),
+    ("/campaigns/", "ansinh.campaigns.api"),
+    ("/insurance/", "ansinh.insurance.api"),
 ]
 
 

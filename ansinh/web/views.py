@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.contrib.auth import views as auth_views
 from django.db import connection
@@ -14,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ansinh.access.models import User
-from ansinh.access.roles import REGISTRY_READER_ROLES, RoleSlug
+from ansinh.access.roles import REGISTRY_READER_ROLES
 from ansinh.access.routes import public, scoped
-from ansinh.access.scoping import area_communes, can_read_audit, has_role
+from ansinh.access.scoping import can_read_audit, has_role
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,30 @@ def area_label(user: User) -> str:
     return ngettext("%(count)d commune", "%(count)d communes", total) % {"count": total}
 
 
+# Apps that add cards to the home page: each has a `cards` module with `cards(user) -> list[Card]`.
+CARD_MODULES = (
+    "ansinh.review.cards",
+    "ansinh.payouts.cards",
+    "ansinh.fieldwork.cards",
+    "ansinh.payments.cards",
+    "ansinh.campaigns.cards",
+    "ansinh.insurance.cards",
+)
+
+
+def app_cards(user: User) -> list[Card]:
+    cards: list[Card] = []
+    for name in CARD_MODULES:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        cards.extend(module.cards(user))
+    return cards
+
+
 def cards_for(user: User) -> list[Card]:
     from ansinh.registry.selectors import person_list
 
@@ -52,15 +77,7 @@ def cards_for(user: User) -> list[Card]:
                 person_list(user=user).count(),
             )
         )
-    if has_role(user, RoleSlug.INSURANCE_OFFICER, RoleSlug.COLLECTION_AGENT):
-        cards.append(
-            Card(
-                _("Communes in your area"),
-                reverse("home"),
-                _("Voluntary social insurance work by commune"),
-                area_communes(user).count(),
-            )
-        )
+    cards.extend(app_cards(user))
     cards.append(
         Card(_("Background jobs"), reverse("jobs:list"), _("Imports, matching and payment runs with their progress"))
     )
