@@ -30,12 +30,22 @@ from ansinh.matching import match_files
 from ansinh.reader import PartialDate
 from ansinh.registry.models import Benefit, Person
 from ansinh.review import selectors
-from ansinh.review.models import REVIEW_STATUSES, MatchResult, MatchRun, MatchStatus
+from ansinh.review.models import (
+    REVIEW_STATUSES,
+    Change,
+    Decision,
+    DuplicateCase,
+    MatchResult,
+    MatchRun,
+    MatchStatus,
+    RegistryReport,
+)
 
 # Stored reasons are data, in the language of the registry's other reasons, not translated per reader.
 DEATH_REASON = "death reported by matching, pending confirmation"
 DEATH_CONFIRMED_REASON = "death confirmed in review"
 MOVE_REASON = "moved to a commune outside the system's area, pending review"
+WRONG_DEATH_REASON = "reported dead by the population registry; alive according to the commune's review"
 
 LIST_HEADER = ("STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD/CMND", "Mã xã")
 _SEX_WORDS = {"M": "Nam", "F": "Nữ"}
@@ -65,7 +75,7 @@ def _batch_people(*, user: User, batch: ImportBatch) -> list[Person]:
     for person_id in rows.values_list("person_id", flat=True):
         if person_id is not None:
             order.setdefault(person_id, len(order))
-    people = scope_queryset(Person.objects.filter(pk__in=list(order)), user).select_related("commune")
+    people = scope_queryset(Person.objects.filter(pk__in=rows.values("person_id")), user).select_related("commune")
     return sorted(people, key=lambda p: order[p.pk])
 
 
@@ -144,11 +154,26 @@ def _benefits_set_status(
     return events
 
 
+# An area run may hold a province's people: IN lists go in chunks below the databases' bound-parameter limits.
+ID_CHUNK = 5_000
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), ID_CHUNK):
+        yield list(ids[start : start + ID_CHUNK])
+
+
 def _suspend_for_deaths(results: Sequence[MatchResult]) -> list[AuditEvent]:
     communes = {r.person_id: r.person.commune_id for r in results if r.status == MatchStatus.DECEASED}
-    benefits = Benefit.objects.select_for_update().filter(person_id__in=list(communes), status=Benefit.Status.ACTIVE)
     events = []
-    for benefit in benefits.order_by("pk"):
+    benefits = [
+        benefit
+        for ids in _chunks(list(communes))
+        for benefit in Benefit.objects.select_for_update()
+        .filter(person_id__in=ids, status=Benefit.Status.ACTIVE)
+        .order_by("pk")
+    ]
+    for benefit in benefits:
         events += _benefits_set_status(
             [benefit],
             status=Benefit.Status.SUSPENDED,
@@ -159,12 +184,110 @@ def _suspend_for_deaths(results: Sequence[MatchResult]) -> list[AuditEvent]:
     return events
 
 
+def _compare_key(result: MatchResult) -> tuple[object, ...]:
+    """What a re-match compares: the outcome and the registry's values, not the group name or the weights."""
+    return (result.status, result.citizen_id, sorted(result.differences), sorted(result.registry.items()))
+
+
+def _previous_results(people: Sequence[Person]) -> dict[int, MatchResult]:
+    """Each person's latest result of an earlier run, if any."""
+    latest: dict[int, MatchResult] = {}
+    for ids in _chunks([p.pk for p in people]):
+        earlier = MatchResult.objects.filter(person_id__in=ids).order_by("person_id", "-run__created_at", "-pk")
+        for result in earlier.only(
+            "pk", "person_id", "status", "citizen_id", "differences", "registry", "decision", "decided_by",
+            "decided_at",
+        ):  # fmt: skip
+            latest.setdefault(result.person_id, result)
+    return latest
+
+
+def _compare_with_previous(results: Sequence[MatchResult], previous: dict[int, MatchResult]) -> None:
+    """Mark each result new, changed or unchanged; an unchanged outcome an officer already decided keeps
+    that decision, so a monthly re-match brings back to the queue only what changed."""
+    for result in results:
+        before = previous.get(result.person_id)
+        if before is None:
+            continue
+        result.previous = before
+        if _compare_key(before) != _compare_key(result):
+            result.change = Change.CHANGED
+            continue
+        result.change = Change.UNCHANGED
+        if result.decision == Decision.PENDING and before.decision in (Decision.ACCEPTED, Decision.REJECTED):
+            result.decision = before.decision
+            result.decided_by_id = before.decided_by_id
+            result.decided_at = before.decided_at
+
+
+def _duplicate_cases(run: MatchRun, results: Sequence[MatchResult]) -> list[DuplicateCase]:
+    """One queue item per duplicate group that holds two or more of our people."""
+    groups: dict[str, list[MatchResult]] = {}
+    for result in results:
+        if result.duplicate_group:
+            groups.setdefault(result.duplicate_group, []).append(result)
+    cases = []
+    for group, members in groups.items():
+        if len({m.person_id for m in members}) < 2:
+            continue
+        case = DuplicateCase.objects.create(
+            run=run, group=group, citizen_id=next((m.citizen_id for m in members if m.citizen_id), "")
+        )
+        MatchResult.objects.filter(pk__in=[m.pk for m in members]).update(duplicate_case=case)
+        cases.append(case)
+    return cases
+
+
+def _store_run(
+    *, user: User, people: Sequence[Person], population_path: Path, batch: ImportBatch | None, area: str
+) -> MatchRun:
+    """Run the engine on `people` (outside any transaction: it may take a while), then store it in one."""
+    with tempfile.TemporaryDirectory(prefix="ansinh-match-") as folder:
+        listing = Path(folder) / (f"batch-{batch.pk}.csv" if batch else "area.csv")
+        people_list_write(path=listing, people=people)
+        table = match_files(population=population_path, beneficiaries=[listing])
+    rows = table.to_pylist()
+    with transaction.atomic():
+        run = MatchRun.objects.create(
+            batch=batch,
+            scope=MatchRun.Scope.BATCH if batch else MatchRun.Scope.AREA,
+            area=area,
+            population_file=population_path.name,
+            created_by=user,
+        )
+        results = _results(run, people, rows)
+        _compare_with_previous(results, _previous_results(people))
+        run.counts = dict(Counter(r.status for r in results))
+        run.changes = dict(Counter(r.change for r in results))
+        run.save(update_fields=["counts", "changes"])
+        # Older results still waiting for these people give way to the new ones: one item per person.
+        superseded = 0
+        for ids in _chunks([p.pk for p in people]):
+            superseded += MatchResult.objects.filter(person_id__in=ids, decision=Decision.PENDING).update(
+                decision=Decision.SUPERSEDED
+            )
+            DuplicateCase.objects.filter(members__person_id__in=ids, decision=Decision.PENDING).update(
+                decision=Decision.SUPERSEDED
+            )
+        MatchResult.objects.bulk_create(results, batch_size=2_000)
+        cases = _duplicate_cases(run, results)
+        # Only a death waiting for review stops payments: one an officer reversed stays reversed.
+        events = _suspend_for_deaths([r for r in results if r.decision == Decision.PENDING])
+        summary = {**run.counts, "changes": run.changes, "duplicate_cases": len(cases), "superseded": superseded}
+        audit_record(
+            actor=user,
+            entries=[AuditEvent.about(run, "match", after=summary, summary=run.population_file), *events],
+        )
+    return run
+
+
 def match_run_for_batch(*, user: User, batch_id: int, population_path: Path) -> MatchRun:
     """Match a committed batch's people against a registry snapshot and store the results for review.
 
     Steps: write the people to a temporary list, run the engine on it (outside any transaction: it may
-    take a while), then in one transaction store the run and its results, suspend the benefits of the
-    people the registry reports dead, and record the audit entries.
+    take a while), then in one transaction store the run and its results (each compared with the person's
+    previous result), the duplicate cases, suspend the benefits of the people the registry reports dead,
+    and record the audit entries.
     """
     if not selectors.can_decide(user):
         raise ReviewError(_("Only registry officers start a matching run."))
@@ -176,23 +299,22 @@ def match_run_for_batch(*, user: User, batch_id: int, population_path: Path) -> 
     people = _batch_people(user=user, batch=batch)
     if not people:
         raise ReviewError(_("The batch has no committed people in your area."))
-    with tempfile.TemporaryDirectory(prefix="ansinh-match-") as folder:
-        listing = Path(folder) / f"batch-{batch.pk}.csv"
-        people_list_write(path=listing, people=people)
-        table = match_files(population=population_path, beneficiaries=[listing])
-    rows = table.to_pylist()
-    with transaction.atomic():
-        run = MatchRun.objects.create(batch=batch, population_file=population_path.name, created_by=user)
-        results = _results(run, people, rows)
-        run.counts = dict(Counter(r.status for r in results))
-        run.save(update_fields=["counts"])
-        MatchResult.objects.bulk_create(results)
-        events = _suspend_for_deaths(results)
-        audit_record(
-            actor=user,
-            entries=[AuditEvent.about(run, "match", after=run.counts, summary=run.population_file), *events],
-        )
-    return run
+    return _store_run(user=user, people=people, population_path=population_path, batch=batch, area="")
+
+
+def match_run_for_area(*, user: User, population_path: Path, commune_codes: Sequence[str] = ()) -> MatchRun:
+    """Match everyone of the user's area (or of the named communes in it), whatever list they came from."""
+    if not selectors.can_decide(user):
+        raise ReviewError(_("Only registry officers start a matching run."))
+    people_qs = scope_queryset(Person.objects.all(), user)
+    if commune_codes:
+        people_qs = people_qs.filter(commune__code__in=list(commune_codes))
+    people = list(people_qs.select_related("commune").order_by("commune__code", "pk"))
+    if not people:
+        raise ReviewError(_("There is nobody to match in this area."))
+    codes = sorted({p.commune.code for p in people})
+    area = ", ".join(codes) if len(codes) <= 10 else f"{len(codes)} communes"
+    return _store_run(user=user, people=people, population_path=population_path, batch=None, area=area[:200])
 
 
 # -- a decision ---------------------------------------------------------------------------------------------
@@ -302,6 +424,26 @@ def _death_decided(*, person: Person, accept: bool) -> list[AuditEvent]:
     )
 
 
+def _report_wrong_death(*, user: User, result: MatchResult, person: Person) -> AuditEvent:
+    """A reversed death is a mistake in the population registry: record it as a correction to report."""
+    report = RegistryReport.objects.create(
+        person=person,
+        result=result,
+        citizen_id=result.citizen_id,
+        field="date_of_death",
+        registry_value=str(result.registry.get("date_of_death") or ""),
+        correct_value="",
+        reason=WRONG_DEATH_REASON,
+        created_by=user,
+    )
+    return AuditEvent.about(
+        report,
+        "create",
+        after={"field": report.field, "registry_value": report.registry_value, "reason": report.reason},
+        commune_id=person.commune_id,
+    )
+
+
 def match_result_decide(*, user: User, result_id: int, accept: bool) -> MatchResult:
     """Accept or reject one result waiting for review, applying what it means to the registry; audited.
 
@@ -332,6 +474,8 @@ def match_result_decide(*, user: User, result_id: int, accept: bool) -> MatchRes
             events += _apply_correction(user=user, result=result, person=person)
         elif result.status == MatchStatus.DECEASED:
             events += _death_decided(person=person, accept=accept)
+            if not accept:
+                events.append(_report_wrong_death(user=user, result=result, person=person))
         result.decision = MatchResult.Decision.ACCEPTED if accept else MatchResult.Decision.REJECTED
         result.decided_by = user
         result.decided_at = timezone.now()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,8 +19,9 @@ from ansinh.access.scoping import can_see_unmasked
 from ansinh.lib.masking import mask_number
 from ansinh.registry.models import Sex
 from ansinh.registry.services import person_views_record
-from ansinh.review import selectors, services
-from ansinh.review.models import REVIEW_STATUSES, MatchResult
+from ansinh.review import case_services, selectors, services
+from ansinh.review.models import REVIEW_STATUSES, Decision, DuplicateCase, MatchResult
+from ansinh.review.tasks import match_area_job_start
 
 PAGE_SIZE = 30
 FIELDS = ("full_name", "date_of_birth", "sex", "citizen_id", "commune_code")
@@ -112,3 +116,120 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     if result is None:  # a move handed the person to a commune outside the user's area
         return render(request, "review/_moved.html", {"pk": pk})
     return render(request, "review/_result.html", {"item": _result_view(user, result), "error": error})
+
+
+@scoped
+@require_GET
+def runs(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    if not selectors.can_read_review(user):
+        return _forbidden(request)
+    page = Paginator(selectors.runs_in_area(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "review/runs.html", {"page": page, "can_start": selectors.can_decide(user)})
+
+
+@scoped
+@require_GET
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run and only what changed in it: results new or different since each person's previous result."""
+    user = acting_user(request)
+    if not selectors.can_read_review(user):
+        return _forbidden(request)
+    run = selectors.run_get(user=user, run_id=pk)
+    if run is None:
+        raise Http404
+    page = Paginator(selectors.run_changes(user=user, run=run), PAGE_SIZE).get_page(request.GET.get("page"))
+    results = list(page.object_list)
+    person_views_record(user=user, people=[r.person for r in results])
+    return render(
+        request,
+        "review/run.html",
+        {"run": run, "page": page, "items": [_result_view(user, r) for r in results]},
+    )
+
+
+def _case_view(user: User, case: DuplicateCase) -> dict[str, Any]:
+    members = list(selectors.duplicate_members(case=case))
+    person_views_record(user=user, people=[m.person for m in members])
+    return {
+        "case": case,
+        "members": [_result_view(user, m) for m in members],
+        "can_decide": selectors.can_decide(user) and case.decision == Decision.PENDING,
+    }
+
+
+@scoped
+@require_GET
+def duplicates(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    if not selectors.can_read_review(user):
+        return _forbidden(request)
+    page = Paginator(selectors.duplicate_queue(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "review/duplicates.html", {"page": page, "cases": [_case_view(user, c) for c in page.object_list]}
+    )
+
+
+@scoped
+@require_POST
+def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    if selectors.duplicate_case_get(user=user, case_id=pk) is None:
+        raise Http404
+    if not selectors.can_decide(user):
+        return _forbidden(request)
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "reject"):
+        return HttpResponse(status=400)
+    error = None
+    try:
+        case_services.duplicate_case_decide(user=user, case_id=pk, accept=decision == "accept")
+    except services.ReviewError as exc:
+        error = exc.text
+    if not request.headers.get("HX-Request"):
+        return redirect(reverse("review:duplicates"))
+    case = selectors.duplicate_case_get(user=user, case_id=pk)
+    if case is None:
+        raise Http404
+    return render(request, "review/_duplicate.html", {"item": _case_view(user, case), "error": error})
+
+
+REPORT_HEADER = ("citizen_id", "field", "registry_value", "correct_value", "reason", "commune_code", "created_at")
+
+
+@scoped
+@require_GET
+def reports_csv(request: HttpRequest) -> HttpResponse:
+    """Corrections to report to the population registry (reversed deaths), as CSV for the registry's office.
+
+    Only officers who see numbers unmasked may export them: the file carries ID numbers.
+    """
+    user = acting_user(request)
+    if not selectors.can_read_review(user) or not can_see_unmasked(user):
+        return _forbidden(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="registry-corrections.csv"'
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(REPORT_HEADER)
+    for report in selectors.registry_reports(user=user).select_related("person__commune"):
+        writer.writerow(
+            [
+                report.citizen_id, report.field, report.registry_value, report.correct_value, report.reason,
+                report.person.commune.code, report.created_at.isoformat(),
+            ]
+        )  # fmt: skip
+    return response
+
+
+@scoped
+@require_POST
+def area_run_start(request: HttpRequest) -> HttpResponse:
+    """Match everyone of the officer's area against the configured snapshot, as a job."""
+    user = acting_user(request)
+    if not selectors.can_decide(user):
+        return _forbidden(request)
+    snapshot = settings.POPULATION_SNAPSHOT
+    if not snapshot or not Path(snapshot).is_file():
+        return render(request, "review/no_snapshot.html", status=409)
+    job = match_area_job_start(user=user, population_path=Path(snapshot), commune_codes=[])
+    return redirect(reverse("jobs:detail", args=[job.pk]))

@@ -96,3 +96,54 @@ def test_two_inputs_with_the_same_base_name_are_a_usage_error(population: Path, 
 def test_a_missing_argument_is_a_usage_error_on_the_console(tmp_path: Path) -> None:
     console = [sys.executable, "-m", "ansinh", "match", "--out", str(tmp_path / "r.csv")]
     assert subprocess.run(console, capture_output=True, check=False).returncode == 2
+
+
+def test_a_rematch_with_previous_reports_which_rows_are_new_changed_or_unchanged(tmp_path: Path) -> None:
+    old_population = write_population(tmp_path / "old.csv", background=300)
+    listing = write_list(
+        tmp_path / "list.csv",
+        [
+            ["Nguyễn Thị Lan", "05/03/1940", "Nữ", "001140001268", HOME],
+            ["Trần Văn Hòa", "12/07/1938", "Nam", "001138002222", HOME],
+        ],
+    )
+    first = tmp_path / "first.csv"
+    assert run("--population", str(old_population), "--beneficiaries", str(listing), "--out", str(first))[0] == 0
+    # A month later Trần Văn Hòa has died, and the list has grown by one row.
+    newer = tmp_path / "new.csv"
+    text = old_population.read_text(encoding="utf-8")
+    hoa = '"Trần Văn Hòa","1938-07-12","M","90","90001","Thôn 1",'
+    assert hoa in text
+    newer.write_text(text.replace(hoa, hoa + '"2026-10-01"'), encoding="utf-8")
+    grown = write_list(
+        tmp_path / "list.csv",
+        [
+            ["Nguyễn Thị Lan", "05/03/1940", "Nữ", "001140001268", HOME],
+            ["Trần Văn Hòa", "12/07/1938", "Nam", "001138002222", HOME],
+            ["Vũ Thị Mai", "10/02/1945", "Nữ", "001145004444", HOME],
+        ],
+    )
+    second = tmp_path / "second.csv"
+    code, out, _ = run(
+        "--population", str(newer), "--beneficiaries", str(grown), "--out", str(second), "--previous", str(first)
+    )
+    assert code == 0
+    rows = list(csv.DictReader(second.open(encoding="utf-8")))
+    assert list(rows[0])[: len(CONTRACT)] == CONTRACT
+    assert [(r["status"], r["change"], r["previous_status"]) for r in rows] == [
+        ("verified", "unchanged", "verified"),
+        ("deceased", "changed", "verified"),
+        ("verified", "new", ""),
+    ]
+    assert "new=1 changed=1 unchanged=1" in out
+
+
+def test_an_unreadable_previous_result_exits_4(population: Path, tmp_path: Path) -> None:
+    listing = write_list(tmp_path / "list.csv", [["Nguyễn Thị Lan", "05/03/1940", "Nữ", "001140001268", HOME]])
+    (tmp_path / "old.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    out = tmp_path / "result.csv"
+    args = ["--beneficiaries", str(listing), "--out", str(out), "--previous", str(tmp_path / "old.csv")]
+    code, _, err = run("--population", str(population), *args)
+    assert code == 4
+    assert "missing column" in err
+    assert not out.exists()
