@@ -141,7 +141,11 @@ class AccountChangeRequest(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(checker__isnull=True) | ~Q(checker=models.F("maker")), name="payouts_request_four_eyes"
-            )
+            ),
+            # A retried survey upload or external call finds its first request instead of making a second.
+            models.UniqueConstraint(
+                fields=["source", "source_ref"], condition=~Q(source_ref=""), name="payouts_request_source_ref"
+            ),
         ]
 
 

@@ -32,6 +32,7 @@ ITEMS = [
         frozenset(REGISTRY_EDITOR_ROLES | {RoleSlug.AUDITOR, RoleSlug.NATIONAL_SUPERVISOR}),
     ),
     NavItem(_("Matching review"), "review:queue", frozenset(REGISTRY_EDITOR_ROLES)),
+    NavItem(_("Account changes"), "payouts:queue", frozenset(REGISTRY_READER_ROLES)),
     NavItem(_("Jobs"), "jobs:list", None),
 ]
 

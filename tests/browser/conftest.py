@@ -43,10 +43,22 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
+_warmed: set[str] = set()
+
+
+def warm_up(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The live server's first answer loads every URLconf and template (20 s on a busy 2-core machine);
+    pay that once with a generous timeout so each test's own timeouts measure the page, not the start-up."""
+    if base_url not in _warmed:
+        page.goto("/login/", timeout=180_000)
+        _warmed.add(base_url)
+
+
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=live_server.url)
     page = context.new_page()
+    warm_up(page, live_server.url)
     page.set_default_timeout(15_000)
     yield page
     context.close()
