@@ -134,7 +134,7 @@ def _results(run: MatchRun, people: Sequence[Person], rows: list[dict[str, Any]]
     return results
 
 
-def _benefits_set_status(
+def benefits_set_status(
     benefits: Iterable[Benefit], *, status: str, reason: str, action: str, commune_id: int | None
 ) -> list[AuditEvent]:
     """Move the benefits to `status`, returning one audit event each (the caller records them)."""
@@ -174,7 +174,7 @@ def _suspend_for_deaths(results: Sequence[MatchResult]) -> list[AuditEvent]:
         .order_by("pk")
     ]
     for benefit in benefits:
-        events += _benefits_set_status(
+        events += benefits_set_status(
             [benefit],
             status=Benefit.Status.SUSPENDED,
             reason=DEATH_REASON,
@@ -397,7 +397,7 @@ def _apply_correction(*, user: User, result: MatchResult, person: Person) -> lis
         )
     if moved_out:
         benefits = Benefit.objects.select_for_update().filter(person_id=person.pk, status=Benefit.Status.ACTIVE)
-        events += _benefits_set_status(
+        events += benefits_set_status(
             list(benefits),
             status=Benefit.Status.SUSPENDED,
             reason=MOVE_REASON,
@@ -412,14 +412,14 @@ def _death_decided(*, person: Person, accept: bool) -> list[AuditEvent]:
         person_id=person.pk, status=Benefit.Status.SUSPENDED, status_reason=DEATH_REASON
     )
     if accept:
-        return _benefits_set_status(
+        return benefits_set_status(
             list(benefits),
             status=Benefit.Status.ENDED,
             reason=DEATH_CONFIRMED_REASON,
             action="end",
             commune_id=person.commune_id,
         )
-    return _benefits_set_status(
+    return benefits_set_status(
         list(benefits), status=Benefit.Status.ACTIVE, reason="", action="reactivate", commune_id=person.commune_id
     )
 
