@@ -43,12 +43,21 @@ def scope_queryset(
     *,
     commune_field: str = "commune",
     organisation_field: str | None = None,
+    inline_communes: bool = False,
 ) -> QuerySet[M]:
-    """Limit `queryset` to rows in the user's area and, for agents, to their organisation's rows."""
+    """Limit `queryset` to rows in the user's area and, for agents, to their organisation's rows.
+
+    With `inline_communes` the area's commune ids are read first and written into the query as values
+    (one more query): a planner can then use its statistics on them, which it cannot for a nested
+    subquery; for big tables such as the registry this picks far better plans.
+    """
     if not has_access(user):
         return queryset.none()
     if user.area_level != User.AreaLevel.NATION:
-        queryset = queryset.filter(**{f"{commune_field}__in": area_communes(user).values("pk")})
+        communes = area_communes(user).values("pk")
+        if inline_communes:
+            communes = list(communes.values_list("pk", flat=True))  # type: ignore[assignment]
+        queryset = queryset.filter(**{f"{commune_field}__in": communes})
     if user.role_slug in ORGANISATION_ROLES:
         if organisation_field is None:
             # Agents see organisation work only; data that has no organisation is not theirs.
