@@ -127,7 +127,12 @@ def _database(url: str) -> dict[str, object]:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                # A 256 MiB page cache and memory-mapped reads: a province's registry is read far more than
+                # written, and the default 2 MiB cache makes every list page go back to the file.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                    "PRAGMA cache_size=-262144; PRAGMA mmap_size=1073741824;"
+                ),
             },
             # A file, not memory, so that threads in tests share it; one per process so runs never collide.
             "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.utils.translation import gettext_noop
 
 from ansinh.imports.bulk import insert, reserve_ids
@@ -22,7 +23,8 @@ from ansinh.imports.validation import problem
 from ansinh.lib.text import fold, nfc
 from ansinh.payouts.models import AccountChangeRequest
 from ansinh.reader import PartialDate
-from ansinh.registry.models import Benefit, Person
+from ansinh.registry.models import Benefit, Household, Person
+from ansinh.registry.search import bulk_person_inserts
 
 CHUNK = 5000
 PERSON_FIELDS = ("full_name", "date_of_birth", "sex", "citizen_id", "old_id", "commune_id", "hamlet", "phone")
@@ -106,6 +108,8 @@ class Committer:
     seen: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)  # key -> (person_id, data_row)
     created_people: list[int] = field(default_factory=list)
     created_benefits: list[int] = field(default_factory=list)
+    created_households: list[int] = field(default_factory=list)
+    households: dict[tuple[int, str], int] = field(default_factory=dict)  # (commune, text) -> household
     proposed: int = 0
 
     def commit_chunk(self, rows: list[RowState]) -> None:
@@ -149,7 +153,10 @@ class Committer:
                 row.outcome = ImportRow.Outcome.NEW
                 self.seen[self._key(row)] = (pk, row.data_row)
                 self.created_people.append(pk)
-            insert(Person, [person for _, person in new_people])
+            self._link_households(new_people)
+            people_rows = [person for _, person in new_people]
+            with bulk_person_inserts(connection, people_rows):
+                insert(Person, people_rows)
         for repeat, first in followers:
             repeat.person_id = first.person_id
         self._create_benefits([r for r in rows if r.outcome == ImportRow.Outcome.NEW and r.benefit_id is None])
@@ -316,6 +323,42 @@ class Committer:
             if new != old:
                 found.append((name, old, new))
         return found
+
+    # -- households -----------------------------------------------------------------------------------
+
+    def _link_households(self, new_people: list[tuple[RowState, dict[str, Any]]]) -> None:
+        """Put new people in the household their row names ("Chủ hộ", "Mã hộ"), one per commune and text.
+
+        The text is kept as the household's head (the model has no other field for it); a household of
+        that commune with that head, already in the registry or made earlier in this import, is reused.
+        People already in the registry keep their household: a list does not move them silently.
+        """
+        wanted: dict[tuple[int, str], RowState] = {}
+        for row, _person in new_people:
+            text = nfc(str(row.values.get("household") or ""))[:200]
+            if text and (row.commune_id, text) not in self.households:
+                wanted.setdefault((row.commune_id, text), row)
+        if wanted:
+            existing = Household.objects.filter(
+                commune_id__in={commune for commune, _ in wanted}, head_name__in={text for _, text in wanted}
+            ).values_list("commune_id", "head_name", "id")
+            for commune_id, head_name, pk in existing:
+                self.households.setdefault((commune_id, head_name), pk)
+            missing = [key for key in wanted if key not in self.households]
+            created = []
+            for key, pk in zip(missing, reserve_ids(Household, len(missing)), strict=True):
+                self.households[key] = pk
+                self.created_households.append(pk)
+                row = wanted[key]
+                created.append({
+                    "id": pk, "commune_id": key[0], "head_name": key[1],
+                    "hamlet": str(row.values.get("address") or "")[:200],
+                })  # fmt: skip
+            insert(Household, created)
+        for row, person in new_people:
+            text = nfc(str(row.values.get("household") or ""))[:200]
+            if text:
+                person["household_id"] = self.households[(row.commune_id, text)]
 
     # -- benefits and accounts ------------------------------------------------------------------------
 

@@ -132,6 +132,10 @@ def _finish(batch: ImportBatch, *, user: User, committer: Committer | None, list
             AuditEvent(action="create", object_type="registry.benefit", object_ids=ids, after={"batch": batch.pk})
             for ids in _slices(committer.created_benefits)
         ]
+        events += [
+            AuditEvent(action="create", object_type="registry.household", object_ids=ids, after={"batch": batch.pk})
+            for ids in _slices(committer.created_households)
+        ]
     audit_record(actor=user, entries=events)
     return counts
 

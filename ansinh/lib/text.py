@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _D = str.maketrans({"đ": "d", "Đ": "d"})
@@ -19,6 +20,8 @@ def nfc(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+# Lists repeat the same names, communes and words thousands of times: an import folds each once.
+@lru_cache(maxsize=1 << 17)
 def fold(text: str) -> str:
     """The comparison form: no diacritics, lower case, single spaces."""
     decomposed = unicodedata.normalize("NFD", text.translate(_D))
@@ -43,6 +46,7 @@ _SHAPED = {
 _TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}  # huyền hỏi ngã sắc nặng
 
 
+@lru_cache(maxsize=1 << 15)
 def _letters(word: str) -> tuple[str, str]:
     """Primary key (letters) and secondary key (tones) of one lower-case word."""
     primary: list[str] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -46,7 +45,10 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 def person_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     filters = _filters(request)
-    page = Paginator(selectors.person_list(user=user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page", "")
+    page = selectors.person_page(
+        user=user, **filters, number=int(number) if number.isdigit() else 1, page_size=PAGE_SIZE
+    )
     services.person_views_record(user=user, people=list(page.object_list))
     template = "registry/_person_rows.html" if request.headers.get("HX-Request") else "registry/person_list.html"
     context = {
