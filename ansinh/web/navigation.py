@@ -32,7 +32,17 @@ ITEMS = [
         frozenset(REGISTRY_EDITOR_ROLES | {RoleSlug.AUDITOR, RoleSlug.NATIONAL_SUPERVISOR}),
     ),
     NavItem(_("Matching review"), "review:queue", frozenset(REGISTRY_EDITOR_ROLES)),
+    NavItem(_("Fieldwork"), "fieldwork:index", frozenset(REGISTRY_EDITOR_ROLES)),
     NavItem(_("Account changes"), "payouts:queue", frozenset(REGISTRY_READER_ROLES)),
+    NavItem(_("Payments"), "payments:cycle_list", frozenset(REGISTRY_READER_ROLES)),
+    NavItem(_("Dashboard"), "campaigns:home", frozenset(REGISTRY_READER_ROLES)),
+    NavItem(
+        _("Voluntary insurance"),
+        "insurance:participant_list",
+        frozenset(
+            {RoleSlug.INSURANCE_OFFICER, RoleSlug.COLLECTION_AGENT, RoleSlug.NATIONAL_SUPERVISOR, RoleSlug.AUDITOR}
+        ),
+    ),
     NavItem(_("Jobs"), "jobs:list", None),
 ]
 
