@@ -15,10 +15,18 @@ import time
 from pathlib import Path
 from types import ModuleType
 
-from benchmarks import import_xlsx, search
+from benchmarks import dashboard, fieldwork, import_xlsx, insurance_report, matching, payments, search
 from benchmarks.common import DOCS, VAR, Options, log, postgres_server, update_doc
 
-BENCHMARKS: dict[str, ModuleType] = {"import_xlsx": import_xlsx, "search": search}
+BENCHMARKS: dict[str, ModuleType] = {
+    "import_xlsx": import_xlsx,
+    "search": search,
+    "matching": matching,
+    "insurance_report": insurance_report,
+    "fieldwork": fieldwork,
+    "payments": payments,
+    "dashboard": dashboard,
+}
 # Hand-written notes may follow each section under their own markers; they are kept as they are.
 ORDER = [name for key in BENCHMARKS for name in (key, f"{key}-notes")]
 QUICK_SCALE = 0.02

@@ -8,6 +8,7 @@ the officer then confirms it (the benefits end) or reverses it (they are active 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -181,6 +182,22 @@ def _suspend_for_deaths(results: Sequence[MatchResult]) -> list[AuditEvent]:
             action="suspend",
             commune_id=communes[benefit.person_id],
         )
+    events += _recover_after_deaths([r for r in results if r.status == MatchStatus.DECEASED])
+    return events
+
+
+def _recover_after_deaths(results: Sequence[MatchResult]) -> list[AuditEvent]:
+    """Months already paid after the registry's date of death become recovery entries (truy thu)."""
+    from ansinh.payments.followup import death_follow_up  # payments builds on review's outcomes, not the reverse
+
+    events: list[AuditEvent] = []
+    for result in results:
+        try:
+            died = dt.date.fromisoformat(str(result.registry.get("date_of_death") or ""))
+        except ValueError:
+            continue  # no full date: the officer confirming the death gives it
+        follow_up_events, _counts = death_follow_up(person=result.person, date_of_death=died, source="matching")
+        events += follow_up_events
     return events
 
 
