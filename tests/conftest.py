@@ -7,9 +7,11 @@ a skip of such a group is a failure, so CI cannot pass by not running them.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from ansinh.access.models import User
 from ansinh.access.roles import RoleSlug
@@ -54,6 +56,15 @@ class Personas:
     auditor: User
     insurance: User
     no_role: User
+
+
+@pytest.fixture
+def english_pages(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Read pages and messages in English. The site is Vietnamese by default (LANGUAGE_CODE), so a test that
+    asserts English text asks for it; apps whose tests all do so use this fixture automatically."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

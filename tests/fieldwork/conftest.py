@@ -66,3 +66,8 @@ def visit_payload(person: Person, **fields: Any) -> dict[str, Any]:
 def device_client(user: User) -> tuple[Client, DeviceToken]:
     token, secret = device_token_issue(user=user, name="test phone")
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}"), token
+
+
+@pytest.fixture(autouse=True)
+def _english(english_pages: None) -> None:
+    """These tests read pages and messages in English."""

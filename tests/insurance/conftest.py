@@ -63,3 +63,8 @@ def ins(world: World) -> Insurance:
         organisation=org_b,
     )
     return Insurance(officer, agent_a, agent_b, org_a, org_b, ngo_quyen, lan, minh)
+
+
+@pytest.fixture(autouse=True)
+def _english(english_pages: None) -> None:
+    """These tests read pages and messages in English."""

@@ -102,3 +102,8 @@ def pay(world: World, personas: Personas) -> Pay:
 
 def people(benefits: list[Benefit]) -> list[Person]:
     return [b.person for b in benefits]
+
+
+@pytest.fixture(autouse=True)
+def _english(english_pages: None) -> None:
+    """These tests read pages and messages in English."""

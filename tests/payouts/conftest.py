@@ -46,3 +46,8 @@ def people(world: World, banks: None) -> People:
     nam_benefit = benefit(nam)
     benefit(hoa)
     return People(lan=lan, nam=nam, hoa=hoa, lan_benefits=lan_benefits, nam_benefit=nam_benefit)
+
+
+@pytest.fixture(autouse=True)
+def _english(english_pages: None) -> None:
+    """These tests read pages and messages in English."""

@@ -83,3 +83,8 @@ def committed(world: World, personas: Personas, tmp_path: Path) -> Batch:
         )  # fmt: skip
         Benefit.objects.create(person=someone, category=Category.SOCIAL_PROTECTION, monthly_amount=500_000)
     return Batch(batch, lan, mai, nam, khai, _population(tmp_path / "population.csv"))
+
+
+@pytest.fixture(autouse=True)
+def _english(english_pages: None) -> None:
+    """These tests read pages and messages in English."""
