@@ -7,6 +7,7 @@ a skip of such a group is a failure, so CI cannot pass by not running them.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -56,6 +57,45 @@ class Personas:
     auditor: User
     insurance: User
     no_role: User
+
+
+@pytest.fixture(scope="session")
+def playwright_session() -> Iterator[object]:
+    """One Playwright for the whole run: its sync API keeps an event loop in this thread, so a second
+    instance started by another test module would fail. Browser fixtures launch their browsers from it."""
+    require_tool(
+        shutil.which("chromium") is not None, "browser tests need Debian's chromium package (apt-get install chromium)"
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+# Data the migrations load: a transactional test's flush empties these tables for the tests after it.
+REFERENCE_DATA = (
+    ("ansinh.access.migrations.0002_default_roles_and_agencies", "create", "access.Role"),
+    ("ansinh.registry.migrations.0002_allowance_rules", "create", "registry.Subgroup"),
+    ("ansinh.payouts.migrations.0004_bank_directory", "load", "payouts.Bank"),
+)
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request: pytest.FixtureRequest) -> None:
+    """Put back what the migrations load (roles, allowance rules, banks) when a flush has emptied it."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function, model in REFERENCE_DATA:
+        if not apps.get_model(model).objects.exists():
+            getattr(import_module(module), function)(apps, None)
 
 
 @pytest.fixture

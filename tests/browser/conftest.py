@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_tool
-
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -32,15 +30,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    executable = shutil.which("chromium")
-    require_tool(executable is not None, "browser tests need Debian's chromium package (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+def browser(playwright_session) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    instance = playwright_session.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+    yield instance
+    instance.close()
 
 
 _warmed: set[str] = set()

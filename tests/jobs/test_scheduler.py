@@ -46,9 +46,10 @@ def test_scheduler_run_twice_in_one_period_enqueues_once(db, clock):
 
     assert runs("outbox.send_pending") == ["2025-07-01T10:15"]
     assert runs("jobs.housekeeping") == ["2025-07-01"]
-    assert DBTaskResult.objects.count() == 2
+    # One task per entry due in this period, however many apps declare entries.
+    assert DBTaskResult.objects.count() == ScheduledRun.objects.count() >= 2
     paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
-    assert paths == {"ansinh.outbox.tasks.send_pending_task", "ansinh.jobs.tasks.housekeeping"}
+    assert {"ansinh.outbox.tasks.send_pending_task", "ansinh.jobs.tasks.housekeeping"} <= paths
 
 
 def test_a_new_period_enqueues_again(db, clock):

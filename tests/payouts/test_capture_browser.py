@@ -16,7 +16,7 @@ from vietnam_qr_pay import QRPay, VietQRService
 from ansinh.payouts.models import AccountChangeRequest, PayoutMethod
 from tests import factories as f
 from tests.browser.conftest import CHROMIUM_ARGS, PHONE, axe_violations, log_in, screenshot
-from tests.conftest import Personas, require_tool
+from tests.conftest import Personas
 from tests.payouts.conftest import VBSP, VCB, People
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,21 +52,16 @@ def camera_video(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def camera_browser(camera_video: Path) -> Iterator[object]:
-    executable = shutil.which("chromium")
-    require_tool(executable is not None, "browser tests need Debian's chromium package (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
+def camera_browser(playwright_session, camera_video: Path) -> Iterator[object]:  # type: ignore[no-untyped-def]
     args = [
         *CHROMIUM_ARGS,
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={camera_video}",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=args)
-        yield browser
-        browser.close()
+    browser = playwright_session.chromium.launch(executable_path=shutil.which("chromium"), args=args)
+    yield browser
+    browser.close()
 
 
 def warm_up(live_server) -> None:  # type: ignore[no-untyped-def]

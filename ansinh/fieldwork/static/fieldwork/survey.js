@@ -437,7 +437,8 @@
     }
     if ("caches" in window) {
       // The page and its scripts and styles, so that it opens with no network at all.
-      const assets = [location.pathname, ...[...document.querySelectorAll("script[src], link[rel=stylesheet]")].map((el) => el.src || el.href)];
+      // A Set: addAll refuses the whole list when one URL is in it twice.
+      const assets = [...new Set([location.pathname, ...[...document.querySelectorAll("script[src], link[rel=stylesheet]")].map((el) => el.src || el.href)])];
       caches.open("ansinh-survey-v1").then((cache) => cache.addAll(assets)).catch(() => {});
     }
     if (navigator.onLine) ensureToken().then(() => flush());
