@@ -84,7 +84,7 @@ def test_a_deleted_person_is_no_longer_found(personas: Personas, world: World) -
 
 
 def test_a_long_list_says_more_than_the_cap_and_pages_without_a_total(
-    personas: Personas, many: list[Person], monkeypatch: pytest.MonkeyPatch
+    personas: Personas, many: list[Person], monkeypatch: pytest.MonkeyPatch, english_pages: None
 ) -> None:
     monkeypatch.setattr(selectors, "COUNT_CAP", 5)
     monkeypatch.setattr(views, "PAGE_SIZE", 4)
