@@ -7,7 +7,6 @@ Documents are official papers, so their words are Vietnamese whatever the interf
 from __future__ import annotations
 
 import io
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,9 +18,6 @@ from ansinh.fieldwork.selectors import WorklistGroup
 from ansinh.geo.models import Commune
 from ansinh.lib.pdf import OfficialDocument
 from ansinh.registry.models import Person
-
-# fpdf2's font subsetting logs every glyph list at INFO: noise in the application log.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 SEX = {"M": "Nam", "F": "Nữ"}
 CATEGORY = {

@@ -71,6 +71,24 @@ def _axes(
     return parts
 
 
+def _plot_area(
+    series: Sequence[Series], target: float | None, width: int, height: int, fmt: Callable[[float], str]
+) -> tuple[float, float, float, float, float, list[str]]:
+    """The plot's box, its top value (room for the highest value and the target) and the gridlines."""
+    left, top, bottom = 56.0, 40.0, 56.0
+    plot_w, plot_h = width - left - 12, height - top - bottom
+    top_value = _nice_max(max([v or 0 for s in series for v in s.values] + [target or 0]))
+    return left, top, plot_w, plot_h, top_value, _axes(left, top, plot_w, plot_h, top_value, fmt)
+
+
+def _target_line(target: float, left: float, top: float, plot_w: float, plot_h: float, top_value: float) -> str:
+    y = top + plot_h - plot_h * target / top_value
+    return (
+        f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{left + plot_w:.1f}" y2="{y:.1f}" '
+        'stroke="#D55E00" stroke-width="1.5" stroke-dasharray="6,4"/>'
+    )
+
+
 def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
     parts: list[str] = []
     for i, s in enumerate(series):
@@ -92,11 +110,7 @@ def bar_chart(
     fmt: Callable[[float], str] = _number,
 ) -> str:
     """Grouped vertical bars, one group per label; `target` draws a dashed line across."""
-    left, top, bottom = 56.0, 40.0, 56.0
-    plot_w, plot_h = width - left - 12, height - top - bottom
-    peak = max([v or 0 for s in series for v in s.values] + [target or 0])
-    top_value = _nice_max(peak)
-    parts = _axes(left, top, plot_w, plot_h, top_value, fmt)
+    left, top, plot_w, plot_h, top_value, parts = _plot_area(series, target, width, height, fmt)
     group_w = plot_w / max(len(labels), 1)
     bar_w = group_w * 0.8 / max(len(series), 1)
     for j, label in enumerate(labels):
@@ -114,11 +128,7 @@ def bar_chart(
         short = label if len(label) <= 14 else label[:13] + "…"
         parts.append(_text(left + j * group_w + group_w / 2, top + plot_h + 14, short, size=10, anchor="middle"))
     if target is not None:
-        y = top + plot_h - plot_h * target / top_value
-        parts.append(
-            f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{left + plot_w:.1f}" y2="{y:.1f}" '
-            'stroke="#D55E00" stroke-width="1.5" stroke-dasharray="6,4"/>'
-        )
+        parts.append(_target_line(target, left, top, plot_w, plot_h, top_value))
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#888"/>')
     parts += _legend(series, left, height - 12)
     return _frame(width, height, title, parts)
@@ -135,11 +145,7 @@ def line_chart(
     fmt: Callable[[float], str] = _number,
 ) -> str:
     """One line per series over ordered labels (days, months); gaps where a value is None."""
-    left, top, bottom = 56.0, 40.0, 56.0
-    plot_w, plot_h = width - left - 12, height - top - bottom
-    peak = max([v or 0 for s in series for v in s.values] + [target or 0])
-    top_value = _nice_max(peak)
-    parts = _axes(left, top, plot_w, plot_h, top_value, fmt)
+    left, top, plot_w, plot_h, top_value, parts = _plot_area(series, target, width, height, fmt)
     step = plot_w / max(len(labels) - 1, 1)
     every = max(1, len(labels) // 8)
     for j, label in enumerate(labels):
@@ -161,11 +167,7 @@ def line_chart(
             cx, cy = run[0].split(",")
             parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
     if target is not None:
-        y = top + plot_h - plot_h * target / top_value
-        parts.append(
-            f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{left + plot_w:.1f}" y2="{y:.1f}" '
-            'stroke="#D55E00" stroke-width="1.5" stroke-dasharray="6,4"/>'
-        )
+        parts.append(_target_line(target, left, top, plot_w, plot_h, top_value))
     parts += _legend(series, left, height - 12)
     return _frame(width, height, title, parts)
 

@@ -94,6 +94,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _accepted(request: HttpRequest) -> bool | None:
+    """The queue's two buttons post decision=accept or decision=reject; anything else is None."""
+    decision = request.POST.get("decision")
+    return None if decision not in ("accept", "reject") else decision == "accept"
+
+
 @scoped
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
@@ -102,12 +108,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not selectors.can_decide(user):
         return _forbidden(request)
-    decision = request.POST.get("decision")
-    if decision not in ("accept", "reject"):
+    accept = _accepted(request)
+    if accept is None:
         return HttpResponse(status=400)
     error = None
     try:
-        services.match_result_decide(user=user, result_id=pk, accept=decision == "accept")
+        services.match_result_decide(user=user, result_id=pk, accept=accept)
     except services.ReviewError as exc:
         error = exc.text
     if not request.headers.get("HX-Request"):
@@ -178,12 +184,12 @@ def duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not selectors.can_decide(user):
         return _forbidden(request)
-    decision = request.POST.get("decision")
-    if decision not in ("accept", "reject"):
+    accept = _accepted(request)
+    if accept is None:
         return HttpResponse(status=400)
     error = None
     try:
-        case_services.duplicate_case_decide(user=user, case_id=pk, accept=decision == "accept")
+        case_services.duplicate_case_decide(user=user, case_id=pk, accept=accept)
     except services.ReviewError as exc:
         error = exc.text
     if not request.headers.get("HX-Request"):

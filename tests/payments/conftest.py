@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from django.utils import translation
 
 from ansinh.access.models import Organisation
 from ansinh.geo.models import Commune
@@ -80,13 +78,6 @@ class Pay:
         cycle_compute(user=maker, cycle_id=cycle.pk)  # type: ignore[arg-type]
         cycle_submit(user=maker, cycle_id=cycle.pk)  # type: ignore[arg-type]
         return cycle_approve(user=self.personas.province_hanoi, cycle_id=cycle.pk)
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """The messages the tests read are asserted in English; the catalogues would give Vietnamese."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ then approving both accounts as the second officer."""
 from __future__ import annotations
 
 import shutil
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from vietnam_qr_pay import QRPay, VietQRService
 
 from ansinh.payouts.models import AccountChangeRequest, PayoutMethod
 from tests import factories as f
-from tests.browser.conftest import CHROMIUM_ARGS, PHONE, axe_violations, log_in, screenshot
+from tests.browser.conftest import CHROMIUM_ARGS, PHONE, axe_violations, log_in, screenshot, warm_up
 from tests.conftest import Personas
 from tests.payouts.conftest import VBSP, VCB, People
 
@@ -64,17 +63,11 @@ def camera_browser(playwright_session, camera_video: Path) -> Iterator[object]: 
     browser.close()
 
 
-def warm_up(live_server) -> None:  # type: ignore[no-untyped-def]
-    """The server's first request imports the URLconf and builds the API, which on a loaded two-core
-    machine takes longer than a page's timeout."""
-    with urllib.request.urlopen(f"{live_server.url}/login/", timeout=120) as response:
-        assert response.status == 200
-
-
 def new_page(browser, live_server):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=live_server.url)
     context.grant_permissions(["camera"], origin=live_server.url)
     page = context.new_page()
+    warm_up(page, live_server.url)
     page.set_default_timeout(30_000)
     return context, page
 
@@ -82,7 +75,6 @@ def new_page(browser, live_server):  # type: ignore[no-untyped-def]
 def test_capture_by_camera_and_by_photo_then_approval_by_the_second_officer(
     camera_browser, live_server, personas: Personas, people: People, tmp_path: Path
 ) -> None:
-    warm_up(live_server)
     context, page = new_page(camera_browser, live_server)
     log_in(page, personas.police_ba_dinh.username, f.PASSWORD)
 
